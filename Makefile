@@ -1,0 +1,102 @@
+# riscv-microdistro-lab
+#
+#   make start      install what is missing, build the kernel and lab-runner,
+#                   then start the lab (./lab-runner next)
+#   make test       the whole test suite: unit tests and real QEMU boots
+#
+#   make setup      install the Debian packages the lab needs (idempotent)
+#   make kernel     build the lab kernel (KCONFIG=defconfig: the stock one)
+#   make menuconfig change the kernel configuration (KCONFIG=lab|defconfig)
+#   make busybox    fetch Debian's BusyBox source and build it static for riscv64
+#   make lab-runner build the runner only
+#   make asan       build build/asan/lab-runner with Address/UB sanitizers
+#   make bench      measure check overhead and times (see docs/benchmarks.md)
+#   make clean      remove the runner's objects (keeps kernel and BusyBox)
+#   make distclean  remove everything that was built (build/)
+#
+# Everything built goes to build/ (ignored by git); ./lab-runner is the only
+# output outside it.
+
+KCONFIG ?= lab
+KOUT     = build/kernel/$(KCONFIG)
+KIMAGE   = $(KOUT)/arch/riscv/boot/Image
+KTARBALL = /usr/src/linux-source-6.1.tar.xz
+
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+WARN     = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wstrict-prototypes
+ENGINE   = $(sort $(wildcard engine/*.c))
+HEADERS  = $(wildcard engine/*.h)
+OBJ      = $(patsubst engine/%.c,build/obj/%.o,$(ENGINE))
+ASAN_OBJ = $(patsubst engine/%.c,build/asan/%.o,$(ENGINE))
+SANFLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
+
+.PHONY: all start setup kernel menuconfig busybox asan test unit-tests \
+	integration-tests bench clean distclean
+
+all: lab-runner
+
+start: setup kernel lab-runner
+	./lab-runner next
+
+setup:
+	@tools/setup.sh
+
+# The kernel is rebuilt only when one of its inputs changed: the fragment,
+# the build script, the source tarball, or a .config edited by menuconfig.
+# When nothing changed this is a few stat() calls, not a kbuild walk.
+kernel: setup
+	@$(MAKE) --no-print-directory $(KOUT)/.built
+
+$(KOUT)/.built: kernel/build.sh $(if $(filter lab,$(KCONFIG)),kernel/lab.config) $(KTARBALL) $(wildcard $(KOUT)/.config)
+	@kernel/build.sh $(KCONFIG)
+
+menuconfig: setup
+	@test -e $(KOUT)/.config || kernel/build.sh $(KCONFIG)
+	$(MAKE) -C build/src/linux-source-6.1 O=$(CURDIR)/$(KOUT) ARCH=riscv \
+		CROSS_COMPILE=riscv64-linux-gnu- menuconfig
+	@echo "menuconfig: saved $(KOUT)/.config; 'make kernel KCONFIG=$(KCONFIG)' rebuilds with it"
+
+busybox: setup
+	@$(MAKE) --no-print-directory build/busybox/busybox
+
+build/busybox/busybox: busybox/build.sh busybox/lab.config
+	@busybox/build.sh
+
+lab-runner: lab-runner.c $(OBJ) $(HEADERS)
+	$(CC) $(WARN) $(CFLAGS) -Iengine -o $@ lab-runner.c $(OBJ)
+
+build/obj/%.o: engine/%.c $(HEADERS)
+	@mkdir -p build/obj
+	$(CC) $(WARN) $(CFLAGS) -Iengine -c -o $@ $<
+
+asan: build/asan/lab-runner
+
+build/asan/lab-runner: lab-runner.c $(ASAN_OBJ) $(HEADERS)
+	$(CC) $(WARN) $(SANFLAGS) -Iengine -o $@ lab-runner.c $(ASAN_OBJ)
+
+build/asan/%.o: engine/%.c $(HEADERS)
+	@mkdir -p build/asan
+	$(CC) $(WARN) $(SANFLAGS) -Iengine -c -o $@ $<
+
+# Unit tests of pure code, built with the sanitizers.
+UNIT_SRC = $(wildcard tests/unit/test_*.c)
+UNIT_BIN = $(patsubst tests/unit/%.c,build/unit/%,$(UNIT_SRC))
+
+build/unit/test_%: tests/unit/test_%.c $(ENGINE) $(HEADERS) tests/unit/unit.h
+	@mkdir -p build/unit
+	$(CC) $(WARN) $(SANFLAGS) -Iengine -Itests/unit -o $@ $< $(ENGINE)
+
+unit-tests: $(UNIT_BIN)
+
+test: setup kernel lab-runner asan unit-tests
+	@tests/run.sh
+
+bench: setup kernel lab-runner
+	@bench/run.sh
+
+clean:
+	rm -rf build/obj build/asan build/unit lab-runner
+
+distclean:
+	rm -rf build lab-runner

@@ -1,0 +1,832 @@
+/*
+ * catalog.c: find the stages, and parse check files.
+ *
+ * The check parser follows gen_init_cpio's shape: a table maps each
+ * directive to a handler, parsing a line (directive + value) is kept apart
+ * from what the handler does with it, and any error names file and line.
+ */
+#include "catalog.h"
+#include "util.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---------------------------------------------------------------- stages */
+
+static int
+stage_cmp(const void *a, const void *b)
+{
+	const struct stage *x = a, *y = b;
+	return x->number - y->number;
+}
+
+/* The title line of a check file, without parsing the rest. */
+static char *
+check_title(const char *path)
+{
+	char *text, *title = NULL;
+
+	if (read_file(path, &text, NULL) < 0)
+		return NULL;
+	for (char *l = text; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
+		if (strncmp(l, "title", 5) == 0 && (l[5] == ' ' || l[5] == '\t')) {
+			char *v = l + 5, *e = strchr(v, '\n');
+			while (*v == ' ' || *v == '\t')
+				v++;
+			if (!e)
+				e = v + strlen(v);
+			while (e > v && isspace((unsigned char)e[-1]))
+				e--;
+			title = xstrndup(v, (size_t)(e - v));
+			break;
+		}
+	}
+	free(text);
+	return title;
+}
+
+int
+catalog_load(struct catalog *c, const char *top, char *err, size_t errlen)
+{
+	char *steps = xasprintf("%s/steps", top);
+	DIR *d = opendir(steps);
+	struct dirent *e;
+	size_t cap = 0;
+
+	memset(c, 0, sizeof(*c));
+	c->top = xstrdup(top);
+	if (!d) {
+		snprintf(err, errlen, "cannot read %s: %s (run lab-runner from the lab's folder)",
+			 steps, strerror(errno));
+		free(steps);
+		return -1;
+	}
+	while ((e = readdir(d))) {
+		/* A stage folder is named NN-something. */
+		if (!isdigit((unsigned char)e->d_name[0]) || !isdigit((unsigned char)e->d_name[1]) ||
+		    e->d_name[2] != '-')
+			continue;
+		if (c->n == cap) {
+			cap = cap ? cap * 2 : 8;
+			c->stages = xrealloc(c->stages, cap * sizeof(*c->stages));
+		}
+		struct stage *s = &c->stages[c->n++];
+		s->number = atoi(e->d_name);
+		s->name = xstrdup(e->d_name);
+		char *check = xasprintf("%s/checks/%s.check", top, s->name);
+		s->title = check_title(check);
+		if (!s->title)
+			s->title = xstrdup(s->name);
+		free(check);
+	}
+	closedir(d);
+	free(steps);
+	qsort(c->stages, c->n, sizeof(*c->stages), stage_cmp);
+	if (c->n == 0) {
+		snprintf(err, errlen, "no stages under %s/steps", top);
+		return -1;
+	}
+	return 0;
+}
+
+void
+catalog_release(struct catalog *c)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		free(c->stages[i].name);
+		free(c->stages[i].title);
+	}
+	free(c->stages);
+	free(c->top);
+	memset(c, 0, sizeof(*c));
+}
+
+const struct stage *
+catalog_find(const struct catalog *c, const char *key)
+{
+	char *end;
+	long n;
+
+	if (!key || !*key)
+		return NULL;
+	for (size_t i = 0; i < c->n; i++)
+		if (!strcmp(c->stages[i].name, key))
+			return &c->stages[i];
+	n = strtol(key, &end, 10);
+	if (end == key || (*end && *end != '-'))
+		return NULL;
+	for (size_t i = 0; i < c->n; i++)
+		if (c->stages[i].number == n)
+			return &c->stages[i];
+	return NULL;
+}
+
+const struct stage *
+catalog_find_dir(const struct catalog *c, const char *dir)
+{
+	size_t len = strlen(dir);
+	while (len > 1 && dir[len - 1] == '/')
+		len--;
+	const char *base = dir + len;
+	while (base > dir && base[-1] != '/')
+		base--;
+	char *name = xstrndup(base, (size_t)(dir + len - base));
+	const struct stage *s = NULL;
+	if (isdigit((unsigned char)name[0]) && isdigit((unsigned char)name[1]))
+		s = catalog_find(c, name);
+	free(name);
+	return s;
+}
+
+char *
+stage_path(const struct catalog *c, const struct stage *s, const char *what)
+{
+	if (!strcmp(what, "check"))
+		return xasprintf("%s/checks/%s.check", c->top, s->name);
+	if (!strcmp(what, "page"))
+		return xasprintf("%s/steps/%s/README.md", c->top, s->name);
+	if (!strcmp(what, "hints"))
+		return xasprintf("%s/steps/%s/hints", c->top, s->name);
+	if (!strcmp(what, "starter"))
+		return xasprintf("%s/steps/%s/starter", c->top, s->name);
+	if (!strcmp(what, "solution"))
+		return xasprintf("%s/solutions/%s", c->top, s->name);
+	return xasprintf("%s/labs/%s", c->top, s->name);
+}
+
+/* -------------------------------------------------------------- patterns */
+
+int
+pattern_find(const struct pattern *p, const char *line, size_t from,
+	     size_t *start, size_t *end)
+{
+	if (p->is_regex) {
+		regmatch_t m;
+		int flags = from ? REG_NOTBOL : 0;
+		if (regexec(&p->re, line + from, 1, &m, flags) != 0)
+			return 0;
+		*start = from + (size_t)m.rm_so;
+		*end = from + (size_t)m.rm_eo;
+		return 1;
+	}
+	const char *hit = strstr(line + from, p->text);
+	if (!hit)
+		return 0;
+	*start = (size_t)(hit - line);
+	*end = *start + strlen(p->text);
+	return 1;
+}
+
+static int
+pattern_init(struct pattern *p, const char *value, char *err, size_t errlen)
+{
+	size_t n = strlen(value);
+
+	memset(p, 0, sizeof(*p));
+	if (n >= 2 && value[0] == '/' && value[n - 1] == '/') {
+		p->text = xstrndup(value + 1, n - 2);
+		p->is_regex = 1;
+		int rc = regcomp(&p->re, p->text, REG_EXTENDED);
+		if (rc != 0) {
+			char msg[128];
+			regerror(rc, &p->re, msg, sizeof(msg));
+			snprintf(err, errlen, "bad regular expression /%s/: %s", p->text, msg);
+			free(p->text);
+			p->text = NULL;
+			p->is_regex = 0;
+			return -1;
+		}
+	} else {
+		p->text = xstrdup(value);
+	}
+	if (!*p->text) {
+		snprintf(err, errlen, "empty pattern");
+		return -1;
+	}
+	return 0;
+}
+
+static void
+pattern_release(struct pattern *p)
+{
+	if (p->is_regex)
+		regfree(&p->re);
+	free(p->text);
+	p->text = NULL;
+}
+
+/* --------------------------------------------------------------- parsing */
+
+/* Where we are while parsing, passed to every directive handler. */
+struct parse {
+	struct check *c;
+	struct thread *t;      /* the current thread */
+	const char *file;
+	int line;
+	char *err;
+	size_t errlen;
+	unsigned seen;         /* settings already given, one bit each */
+};
+
+static int
+fail(struct parse *p, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	snprintf(p->err, p->errlen, "%s:%d: %s", p->file, p->line, msg);
+	return -1;
+}
+
+/* Split value into words on blanks (no quoting inside gdb/compile lines). */
+static char **
+split_words(const char *value, size_t *n)
+{
+	struct strv v = {0};
+	const char *s = value;
+
+	while (*s) {
+		while (*s == ' ' || *s == '\t')
+			s++;
+		if (!*s)
+			break;
+		const char *e = s;
+		while (*e && *e != ' ' && *e != '\t')
+			e++;
+		char *w = xstrndup(s, (size_t)(e - s));
+		strv_push(&v, w);
+		free(w);
+		s = e;
+	}
+	*n = v.n;
+	return v.v ? v.v : xcalloc(1, sizeof(char *));
+}
+
+static void
+free_words(char **w)
+{
+	for (size_t i = 0; w && w[i]; i++)
+		free(w[i]);
+	free(w);
+}
+
+static int
+parse_int(struct parse *p, const char *v, int lo, int hi, int *out)
+{
+	char *end;
+	long n = strtol(v, &end, 10);
+	if (end == v || *end || n < lo || n > hi)
+		return fail(p, "expected a whole number from %d to %d, not '%s'", lo, hi, v);
+	*out = (int)n;
+	return 0;
+}
+
+static int
+once(struct parse *p, unsigned bit, const char *name)
+{
+	if (p->seen & bit)
+		return fail(p, "'%s' is given twice", name);
+	p->seen |= bit;
+	return 0;
+}
+
+static int
+d_title(struct parse *p, const char *v)
+{
+	if (once(p, 1u << 0, "title"))
+		return -1;
+	free(p->c->title);
+	p->c->title = xstrdup(v);
+	return 0;
+}
+
+static int
+d_kernel(struct parse *p, const char *v)
+{
+	if (once(p, 1u << 1, "kernel"))
+		return -1;
+	if (!strcmp(v, "lab"))
+		p->c->kernel = KERNEL_LAB;
+	else if (!strcmp(v, "defconfig"))
+		p->c->kernel = KERNEL_DEFCONFIG;
+	else if (!strcmp(v, "learner"))
+		p->c->kernel = KERNEL_LEARNER;
+	else
+		return fail(p, "kernel is lab, defconfig or learner, not '%s'", v);
+	return 0;
+}
+
+static int
+d_initramfs(struct parse *p, const char *v)
+{
+	if (once(p, 1u << 2, "initramfs"))
+		return -1;
+	if (!strcmp(v, "build"))
+		p->c->build = 1;
+	else if (!strcmp(v, "none"))
+		p->c->build = 0;
+	else
+		return fail(p, "initramfs is build or none, not '%s'", v);
+	return 0;
+}
+
+static int
+d_timeout(struct parse *p, const char *v)
+{
+	return once(p, 1u << 3, "timeout") ? -1 : parse_int(p, v, 1, 600, &p->c->timeout_s);
+}
+
+static int
+d_points(struct parse *p, const char *v)
+{
+	return once(p, 1u << 4, "points") ? -1 : parse_int(p, v, 0, 1000, &p->c->points);
+}
+
+static int
+d_memory(struct parse *p, const char *v)
+{
+	return once(p, 1u << 5, "memory") ? -1 : parse_int(p, v, 32, 4096, &p->c->memory_mb);
+}
+
+static int
+d_network(struct parse *p, const char *v)
+{
+	if (once(p, 1u << 6, "network"))
+		return -1;
+	if (!strcmp(v, "none"))
+		p->c->network = 0;
+	else if (!strcmp(v, "responder"))
+		p->c->network = 1;
+	else
+		return fail(p, "network is none or responder, not '%s'", v);
+	return 0;
+}
+
+static int
+d_append(struct parse *p, const char *v)
+{
+	if (once(p, 1u << 7, "append"))
+		return -1;
+	p->c->append = xstrdup(v);
+	return 0;
+}
+
+static int
+d_exit(struct parse *p, const char *v)
+{
+	return once(p, 1u << 8, "exit") ? -1 : parse_int(p, v, 0, 255, &p->c->exit_status);
+}
+
+static struct step *
+add_step(struct parse *p, enum step_kind kind)
+{
+	struct thread *t = p->t;
+	t->steps = xrealloc(t->steps, (t->n + 1) * sizeof(*t->steps));
+	struct step *s = &t->steps[t->n++];
+	memset(s, 0, sizeof(*s));
+	s->kind = kind;
+	s->line = p->line;
+	return s;
+}
+
+static int
+d_expect(struct parse *p, const char *v)
+{
+	char msg[256];
+	struct step *s = add_step(p, STEP_EXPECT);
+	if (pattern_init(&s->pat, v, msg, sizeof(msg)) < 0) {
+		p->t->n--;
+		return fail(p, "%s", msg);
+	}
+	return 0;
+}
+
+static int
+d_send(struct parse *p, const char *v)
+{
+	struct step *s = add_step(p, STEP_SEND);
+	s->text = xstrdup(v);
+	s->prompt = p->t->nprompts ? &p->t->prompts[p->t->nprompts - 1] : NULL;
+	return 0;
+}
+
+static int
+d_prompt(struct parse *p, const char *v)
+{
+	char msg[256];
+	struct thread *t = p->t;
+	/* Prompts are kept in a fixed array so that steps can point at them. */
+	if (t->nprompts == 16)
+		return fail(p, "at most 16 prompts in a thread");
+	if (!t->prompts)
+		t->prompts = xcalloc(16, sizeof(*t->prompts));
+	if (pattern_init(&t->prompts[t->nprompts], v, msg, sizeof(msg)) < 0)
+		return fail(p, "%s", msg);
+	t->nprompts++;
+	return 0;
+}
+
+static int
+d_thread(struct parse *p, const char *v)
+{
+	struct check *c = p->c;
+	for (size_t i = 0; i < c->nthreads; i++)
+		if (!strcmp(c->threads[i].name, v))
+			return fail(p, "thread '%s' is started twice", v);
+	c->threads = xrealloc(c->threads, (c->nthreads + 1) * sizeof(*c->threads));
+	p->t = &c->threads[c->nthreads++];
+	memset(p->t, 0, sizeof(*p->t));
+	p->t->name = xstrdup(v);
+	return 0;
+}
+
+static int
+add_pattern(struct parse *p, struct pattern **arr, size_t *n, const char *v)
+{
+	char msg[256];
+	*arr = xrealloc(*arr, (*n + 1) * sizeof(**arr));
+	if (pattern_init(&(*arr)[*n], v, msg, sizeof(msg)) < 0)
+		return fail(p, "%s", msg);
+	(*n)++;
+	return 0;
+}
+
+static int
+d_anywhere(struct parse *p, const char *v)
+{
+	return add_pattern(p, &p->c->anywhere, &p->c->nanywhere, v);
+}
+
+static int
+d_reject(struct parse *p, const char *v)
+{
+	return add_pattern(p, &p->c->reject, &p->c->nreject, v);
+}
+
+static int
+d_gdb(struct parse *p, const char *v)
+{
+	size_t n;
+	char **w = split_words(v, &n);
+	struct gdb_expect g = {0};
+	int rc = 0;
+
+	g.procs_min = g.procs_exact = -1;
+	g.line = p->line;
+	if (n < 2) {
+		free_words(w);
+		return fail(p, "gdb needs at least an ELF and a symbol: gdb init main pid=1");
+	}
+	g.elf = xstrdup(w[0][0] == '/' ? w[0] + 1 : w[0]);
+	g.symbols = xstrdup(w[1]);
+	for (size_t i = 2; i < n && rc == 0; i++) {
+		const char *a = w[i];
+		if (!strcmp(a, "pid=1"))
+			g.pid_is_1 = 1;
+		else if (!strcmp(a, "pid!=1"))
+			g.pid_not_1 = 1;
+		else if (!strncmp(a, "pid!=", 5) && a[5])
+			g.pid_not_sym = xstrdup(a + 5);
+		else if (!strncmp(a, "procs>=", 7))
+			rc = parse_int(p, a + 7, 0, 10000, &g.procs_min);
+		else if (!strncmp(a, "procs=", 6))
+			rc = parse_int(p, a + 6, 0, 10000, &g.procs_exact);
+		else if (!strcmp(a, "hits=0"))
+			g.never = 1;
+		else if (!strncmp(a, "bt=", 3) && a[3]) {
+			struct strv bt = {0};
+			char *list = xstrdup(a + 3), *save = NULL;
+			for (char *f = strtok_r(list, ",", &save); f; f = strtok_r(NULL, ",", &save))
+				strv_push(&bt, f);
+			free(list);
+			g.bt = bt.v;
+		} else
+			rc = fail(p, "unknown gdb condition '%s' (pid=1, pid!=1, pid!=SYMBOL, "
+				  "procs>=N, procs=N, hits=0, bt=F1,F2)", a);
+	}
+	free_words(w);
+	struct check *c = p->c;
+	c->gdb = xrealloc(c->gdb, (c->ngdb + 1) * sizeof(*c->gdb));
+	c->gdb[c->ngdb++] = g;   /* kept even on error, so release frees it */
+	return rc;
+}
+
+static int
+d_answer(struct parse *p, const char *v)
+{
+	/* answer FILE KEY [/REGEX/]: KEY may be quoted in the original line,
+	 * so the value arrives already unquoted only when it was one string;
+	 * here we split: first word FILE, last word /RE/ if it looks so. */
+	char msg[256];
+	const char *s = v;
+	while (*s && *s != ' ' && *s != '\t')
+		s++;
+	if (!*s)
+		return fail(p, "answer needs a file and a key: answer answers.txt UART address");
+	struct answer a = {0};
+	a.line = p->line;
+	a.file = xstrndup(v, (size_t)(s - v));
+	while (*s == ' ' || *s == '\t')
+		s++;
+	const char *end = s + strlen(s);
+	const char *re = NULL;
+	if (end > s && end[-1] == '/') {
+		/* the last word, if it is /.../ */
+		const char *w = end - 1;
+		while (w > s && w[-1] != ' ' && w[-1] != '\t')
+			w--;
+		if (w[0] == '/' && end - w >= 2)
+			re = w;
+	}
+	const char *kend = re ? re : end;
+	while (kend > s && (kend[-1] == ' ' || kend[-1] == '\t'))
+		kend--;
+	if (kend - s >= 2 && s[0] == '"' && kend[-1] == '"')
+		s++, kend--;
+	a.key = xstrndup(s, (size_t)(kend - s));
+	if (re) {
+		a.re = xcalloc(1, sizeof(*a.re));
+		if (pattern_init(a.re, re, msg, sizeof(msg)) < 0) {
+			free(a.re);
+			a.re = NULL;
+			free(a.file);
+			free(a.key);
+			return fail(p, "%s", msg);
+		}
+	}
+	struct check *c = p->c;
+	c->answers = xrealloc(c->answers, (c->nanswers + 1) * sizeof(*c->answers));
+	c->answers[c->nanswers++] = a;
+	if (!*a.key)
+		return fail(p, "answer needs a key after the file name");
+	return 0;
+}
+
+static int
+d_sources(struct parse *p, const char *v)
+{
+	size_t n;
+	if (once(p, 1u << 9, "sources"))
+		return -1;
+	p->c->sources = split_words(v, &n);
+	for (size_t i = 0; i < n; i++)
+		if (strstr(p->c->sources[i], "..") || p->c->sources[i][0] == '/')
+			return fail(p, "sources are file names inside the stage folder, not '%s'",
+				    p->c->sources[i]);
+	return 0;
+}
+
+static int
+d_compile(struct parse *p, const char *v)
+{
+	/* compile OUTPUT: SRC... */
+	const char *colon = strchr(v, ':');
+	size_t n;
+	if (!colon || colon == v)
+		return fail(p, "compile is 'OUTPUT: SOURCE...', e.g. 'compile init: init.c'");
+	struct compile_rule r;
+	r.output = xstrndup(v, (size_t)(colon - v));
+	r.sources = split_words(colon + 1, &n);
+	struct check *c = p->c;
+	c->compile = xrealloc(c->compile, (c->ncompile + 1) * sizeof(*c->compile));
+	c->compile[c->ncompile++] = r;
+	if (n == 0)
+		return fail(p, "compile '%s' names no source file", r.output);
+	return 0;
+}
+
+static const struct directive {
+	const char *name;
+	int (*fn)(struct parse *, const char *);
+	int raw;   /* value may be empty: no */
+} directives[] = {
+	{"anywhere", d_anywhere, 0},
+	{"answer", d_answer, 1},
+	{"append", d_append, 0},
+	{"compile", d_compile, 1},
+	{"exit", d_exit, 0},
+	{"expect", d_expect, 0},
+	{"gdb", d_gdb, 1},
+	{"initramfs", d_initramfs, 0},
+	{"kernel", d_kernel, 0},
+	{"memory", d_memory, 0},
+	{"network", d_network, 0},
+	{"points", d_points, 0},
+	{"prompt", d_prompt, 0},
+	{"reject", d_reject, 0},
+	{"send", d_send, 0},
+	{"sources", d_sources, 1},
+	{"thread", d_thread, 0},
+	{"timeout", d_timeout, 0},
+	{"title", d_title, 0},
+};
+
+/*
+ * Turn the raw value of a line into the value a handler gets: blanks at the
+ * ends trimmed, a double-quoted string unquoted (with \" \\ \n \t \r), and
+ * {nonce} replaced. raw directives get the trimmed text with quotes kept.
+ */
+static int
+unquote(struct parse *p, const char *v, int raw, const char *nonce, struct sb *out)
+{
+	struct sb tmp;
+	size_t n = strlen(v);
+
+	while (n && isspace((unsigned char)v[n - 1]))
+		n--;
+	sb_init(&tmp);
+	if (!raw && n && v[0] == '"') {
+		if (n < 2 || v[n - 1] != '"') {
+			sb_release(&tmp);
+			return fail(p, "a quoted value must end with \"");
+		}
+		for (size_t i = 1; i + 1 < n; i++) {
+			char ch = v[i];
+			if (ch == '\\' && i + 2 < n) {
+				char e = v[++i];
+				ch = e == 'n' ? '\n' : e == 't' ? '\t' : e == 'r' ? '\r' : e;
+			}
+			sb_add(&tmp, &ch, 1);
+		}
+	} else {
+		sb_add(&tmp, v, n);
+	}
+	/* {nonce} */
+	for (const char *s = tmp.buf; *s;) {
+		const char *hit = strstr(s, "{nonce}");
+		if (!hit) {
+			sb_puts(out, s);
+			break;
+		}
+		sb_add(out, s, (size_t)(hit - s));
+		sb_puts(out, nonce);
+		s = hit + 7;
+	}
+	sb_release(&tmp);
+	return 0;
+}
+
+int
+check_parse_text(struct check *c, const char *name, const char *text,
+		 const char *nonce, char *err, size_t errlen)
+{
+	struct parse p = {0};
+	const char *line = text;
+	int rc = 0;
+
+	memset(c, 0, sizeof(*c));
+	c->path = xstrdup(name);
+	c->kernel = KERNEL_LAB;
+	c->build = 1;
+	c->timeout_s = 30;
+	c->points = 10;
+	c->memory_mb = 128;
+	c->exit_status = -1;
+	snprintf(c->nonce, sizeof(c->nonce), "%s", nonce ? nonce : "00000000");
+	p.c = c;
+	p.file = name;
+	p.err = err;
+	p.errlen = errlen;
+	/* The first thread is the main one; `thread NAME` starts others. */
+	c->threads = xcalloc(1, sizeof(*c->threads));
+	c->nthreads = 1;
+	c->threads[0].name = xstrdup("main");
+	p.t = &c->threads[0];
+
+	while (rc == 0 && line && *line) {
+		const char *end = strchr(line, '\n');
+		size_t len = end ? (size_t)(end - line) : strlen(line);
+		char *l = xstrndup(line, len);
+		char *s = l;
+
+		p.line++;
+		line = end ? end + 1 : NULL;
+		while (*s == ' ' || *s == '\t')
+			s++;
+		if (*s == '\0' || *s == '#' || *s == '\r') {
+			free(l);
+			continue;
+		}
+		char *word = s;
+		while (*s && *s != ' ' && *s != '\t' && *s != '\r')
+			s++;
+		char *wend = s;
+		while (*s == ' ' || *s == '\t')
+			s++;
+		*wend = '\0';
+		const struct directive *d = NULL;
+		for (size_t i = 0; i < sizeof(directives) / sizeof(directives[0]); i++)
+			if (!strcmp(directives[i].name, word))
+				d = &directives[i];
+		if (!d) {
+			rc = fail(&p, "unknown directive '%s' (see docs/check-format.md)", word);
+		} else {
+			struct sb v;
+			sb_init(&v);
+			rc = unquote(&p, s, d->raw, c->nonce, &v);
+			if (rc == 0 && v.len == 0)
+				rc = fail(&p, "'%s' needs a value", word);
+			if (rc == 0)
+				rc = d->fn(&p, v.buf);
+			sb_release(&v);
+		}
+		free(l);
+	}
+	if (rc == 0) {
+		/* Every pid!=SYMBOL must name a symbol watched in the same ELF. */
+		for (size_t i = 0; i < c->ngdb && rc == 0; i++) {
+			const struct gdb_expect *g = &c->gdb[i];
+			if (!g->pid_not_sym)
+				continue;
+			int found = 0;
+			for (size_t j = 0; j < c->ngdb; j++)
+				if (!strcmp(c->gdb[j].elf, g->elf) &&
+				    !strcmp(c->gdb[j].symbols, g->pid_not_sym))
+					found = 1;
+			if (!found) {
+				p.line = g->line;
+				rc = fail(&p, "pid!=%s: add a line 'gdb %s %s' so that it is watched too",
+					  g->pid_not_sym, g->elf, g->pid_not_sym);
+			}
+		}
+	}
+	if (rc == 0 && !c->title)
+		c->title = xstrdup(name);
+	if (rc != 0) {
+		check_release(c);
+		return -1;
+	}
+	return 0;
+}
+
+int
+check_parse(struct check *c, const char *path, const char *nonce, char *err, size_t errlen)
+{
+	char *text;
+	if (read_file(path, &text, NULL) < 0) {
+		memset(c, 0, sizeof(*c));
+		snprintf(err, errlen, "cannot read check file %s: %s", path, strerror(errno));
+		return -1;
+	}
+	int rc = check_parse_text(c, path, text, nonce, err, errlen);
+	free(text);
+	return rc;
+}
+
+void
+check_release(struct check *c)
+{
+	for (size_t i = 0; i < c->nthreads; i++) {
+		struct thread *t = &c->threads[i];
+		for (size_t j = 0; j < t->n; j++) {
+			if (t->steps[j].kind == STEP_EXPECT)
+				pattern_release(&t->steps[j].pat);
+			free(t->steps[j].text);
+		}
+		for (size_t j = 0; j < t->nprompts; j++)
+			pattern_release(&t->prompts[j]);
+		free(t->prompts);
+		free(t->steps);
+		free(t->name);
+	}
+	free(c->threads);
+	for (size_t i = 0; i < c->nanywhere; i++)
+		pattern_release(&c->anywhere[i]);
+	free(c->anywhere);
+	for (size_t i = 0; i < c->nreject; i++)
+		pattern_release(&c->reject[i]);
+	free(c->reject);
+	for (size_t i = 0; i < c->ngdb; i++) {
+		free(c->gdb[i].elf);
+		free(c->gdb[i].symbols);
+		free(c->gdb[i].pid_not_sym);
+		free_words(c->gdb[i].bt);
+	}
+	free(c->gdb);
+	for (size_t i = 0; i < c->nanswers; i++) {
+		free(c->answers[i].file);
+		free(c->answers[i].key);
+		if (c->answers[i].re) {
+			pattern_release(c->answers[i].re);
+			free(c->answers[i].re);
+		}
+	}
+	free(c->answers);
+	free_words(c->sources);
+	for (size_t i = 0; i < c->ncompile; i++) {
+		free(c->compile[i].output);
+		free_words(c->compile[i].sources);
+	}
+	free(c->compile);
+	free(c->append);
+	free(c->title);
+	free(c->path);
+	memset(c, 0, sizeof(*c));
+}

@@ -1,0 +1,36 @@
+/*
+ * elfsym.h: look up a function's address in an ELF file's symbol table.
+ *
+ * The runner puts gdb's breakpoints at addresses, not names: the learner's
+ * programs are static and built -no-pie, so the address in the file is the
+ * address at run time, and gdb need not load each program's symbols.
+ *
+ * Pure code, 64-bit little-endian ELF (what riscv64 uses).
+ */
+#ifndef LAB_ELFSYM_H
+#define LAB_ELFSYM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * Find name in .symtab (or .dynsym). Returns 0 with *addr set, -1 if the
+ * symbol is absent, -2 if the file is not a 64-bit little-endian ELF or
+ * has no symbol table (stripped), -3 if it is position independent
+ * (ET_DYN: its run-time address is not known in advance).
+ */
+int elf_symbol(const unsigned char *data, size_t size, const char *name, uint64_t *addr);
+
+/*
+ * The address of the instruction after the one at addr (RISC-V: 2 bytes
+ * for a compressed instruction, else 4), read from the PT_LOAD segment
+ * that holds addr. Returns 0, or -1 if addr is in no segment.
+ *
+ * Why: a new process's pages are mapped on first touch. A breakpoint on a
+ * function's first instruction can fire before its page is mapped, and gdb
+ * then fails to read the code it must step over. By the function's second
+ * instruction, the page is there.
+ */
+int elf_next_insn(const unsigned char *data, size_t size, uint64_t addr, uint64_t *next);
+
+#endif

@@ -1,0 +1,945 @@
+/*
+ * engine.c: see engine.h.
+ *
+ * The shape follows xv6's exec(): prepare everything first (the run
+ * folder, the build, the archive, the breakpoints, the script), and only
+ * then start QEMU; one cleanup path at the end stops QEMU and gdb
+ * whatever happened in between.
+ */
+#include "engine.h"
+#include "diagnose.h"
+#include "elfsym.h"
+#include "gdb.h"
+#include "initramfs.h"
+#include "match.h"
+#include "qemu.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define UART_LOG_CAP   (1024 * 1024)       /* bytes of UART kept on disk */
+#define UART_FLOOD     (64ull * 1024 * 1024) /* bytes after which we stop listening */
+#define BUILD_TIMEOUT  (300 * 1000)
+#define COPY_MAX       (64u * 1024 * 1024)
+
+const char *
+verdict_name(enum verdict v)
+{
+	static const char *names[] = {"PASS", "FAIL", "TIMEOUT", "ERROR"};
+	return names[v];
+}
+
+/* Everything one run needs, in one place (no globals: two runs in one
+ * process, as `grade --jobs` does in its children, never share anything). */
+struct run {
+	const struct check_opts *o;
+	struct result *r;
+	struct check check;
+	char *top, *dir, *src, *cpio, *kernel, *vmlinux, *socket;
+	initramfs_t archive;
+	int have_archive;
+	struct gdb_bp *bps;
+	size_t nbp;
+	int have_pids;
+	struct diagnoses diag;
+	int saw_run_init, user_output;
+};
+
+static void
+add_item(struct result *r, int ok, const char *kind, const char *text, const char *detail)
+{
+	r->items = xrealloc(r->items, (r->nitems + 1) * sizeof(*r->items));
+	struct item *it = &r->items[r->nitems++];
+	it->ok = ok;
+	it->kind = xstrdup(kind);
+	it->text = xstrdup(text);
+	it->detail = detail ? xstrdup(detail) : NULL;
+}
+
+static enum verdict
+set_verdict(struct result *r, enum verdict v, const char *fmt, ...)
+{
+	struct sb s;
+	va_list ap;
+
+	sb_init(&s);
+	va_start(ap, fmt);
+	sb_vprintf(&s, fmt, ap);
+	va_end(ap);
+	free(r->headline);
+	r->headline = sb_detach(&s);
+	sb_release(&s);
+	r->verdict = v;
+	return v;
+}
+
+/* ------------------------------------------------------------- 1. build */
+
+/* The first compiler errors of a build log, the way gcc printed them. */
+static char *
+first_errors(const char *log, const char *shown_dir)
+{
+	char *text;
+	struct sb s;
+	int lines = 0, taking = 0;
+
+	if (read_file(log, &text, NULL) < 0)
+		return xstrdup("");
+	sb_init(&s);
+	for (char *l = text; l && *l && lines < 12;) {
+		char *nl = strchr(l, '\n');
+		size_t len = nl ? (size_t)(nl - l) : strlen(l);
+		int is_err = (memmem(l, len, ": error:", 8) || memmem(l, len, ": fatal error:", 14) ||
+			      memmem(l, len, "undefined reference", 19) ||
+			      memmem(l, len, "No rule to make target", 22) ||
+			      memmem(l, len, "command not found", 17) ||
+			      memmem(l, len, "No such file or directory", 25));
+		if (is_err)
+			taking = 4;   /* the error and gcc's context lines after it */
+		if (taking > 0) {
+			/* gcc names files relative to the copy we built; show the learner's. */
+			if (is_err && shown_dir && l[0] != ' ' && memchr(l, ':', len) &&
+			    strncmp(l, "make", 4) != 0)
+				sb_printf(&s, "%s/", shown_dir);
+			sb_add(&s, l, len);
+			sb_puts(&s, "\n");
+			lines++;
+			taking--;
+		}
+		l = nl ? nl + 1 : NULL;
+	}
+	if (s.len == 0) {
+		char *t = tail_lines(text, strlen(text), 12);
+		sb_puts(&s, t);
+		free(t);
+	}
+	free(text);
+	return sb_detach(&s);
+}
+
+/* Grading: lay out the starter, put the submission's sources over it, and
+ * compile with the check's fixed lines. The submission's Makefile never
+ * runs: a submission is untrusted. */
+static int
+build_grading(struct run *x)
+{
+	struct check *c = &x->check;
+	struct result *r = x->r;
+	char err[512];
+	char *starter = stage_path(x->o->cat, x->o->stage, "starter");
+
+	r->grading_note = 1;
+	if (is_dir(starter) && copy_tree(starter, x->src, COPY_MAX, err, sizeof(err)) < 0) {
+		free(starter);
+		set_verdict(r, V_ERROR, "cannot lay out the starter: %s", err);
+		return -1;
+	}
+	free(starter);
+	mkdir_p(x->src, 0755);
+	for (size_t i = 0; c->sources && c->sources[i]; i++) {
+		char *from = xasprintf("%s/%s", x->dir, c->sources[i]);
+		char *to = xasprintf("%s/%s", x->src, c->sources[i]);
+		struct stat st;
+		if (lstat(from, &st) < 0 || !S_ISREG(st.st_mode)) {
+			set_verdict(r, V_ERROR, "the submission has no %s (a regular file)", c->sources[i]);
+			free(from);
+			free(to);
+			return -1;
+		}
+		if (st.st_size > 1024 * 1024 || copy_file(from, to, 0644) < 0) {
+			set_verdict(r, V_ERROR, "cannot take %s from the submission (over 1 MiB?)",
+				    c->sources[i]);
+			free(from);
+			free(to);
+			return -1;
+		}
+		free(from);
+		free(to);
+	}
+	cpio_writer_t w;
+	cpio_writer_init(&w);
+	FILE *log = fopen(r->build_log, "we");
+	for (size_t i = 0; i < c->ncompile; i++) {
+		struct compile_rule *cr = &c->compile[i];
+		struct strv argv = {0};
+		strv_push(&argv, "riscv64-linux-gnu-gcc");
+		strv_push(&argv, "-static");
+		strv_push(&argv, "-no-pie");
+		strv_push(&argv, "-g");
+		strv_push(&argv, "-O2");
+		strv_push(&argv, "-o");
+		strv_push(&argv, cr->output);
+		for (size_t k = 0; cr->sources[k]; k++)
+			strv_push(&argv, cr->sources[k]);
+		char *one = xasprintf("%s.%zu", r->build_log, i);
+		if (log) {
+			for (size_t k = 0; k < argv.n; k++)
+				fprintf(log, "%s%s", k ? " " : "", argv.v[k]);
+			fputs("\n", log);
+		}
+		char *outdir = xstrdup(cr->output);
+		char *slash = strrchr(outdir, '/');
+		if (slash) {
+			*slash = '\0';
+			char *d = xasprintf("%s/%s", x->src, outdir);
+			mkdir_p(d, 0755);
+			free(d);
+		}
+		free(outdir);
+		int rc = run_logged(argv.v, x->src, one, BUILD_TIMEOUT, x->o->sigfd);
+		char *out;
+		if (log && read_file(one, &out, NULL) == 0) {
+			fputs(out, log);
+			free(out);
+		}
+		unlink(one);
+		free(one);
+		strv_release(&argv);
+		if (rc != 0) {
+			if (log)
+				fclose(log);
+			cpio_writer_release(&w);
+			r->build_errors = first_errors(r->build_log, NULL);
+			set_verdict(r, V_ERROR, rc == -3 ? "interrupted" :
+				    "the submission does not compile with the check's compile line");
+			r->interrupted = rc == -3;
+			return -1;
+		}
+	}
+	if (log)
+		fclose(log);
+	/* Pack every compiled program, with the folders above it. */
+	for (size_t i = 0; i < c->ncompile; i++) {
+		char *name = c->compile[i].output;
+		for (char *s = strchr(name, '/'); s; s = strchr(s + 1, '/')) {
+			char *d = xstrndup(name, (size_t)(s - name));
+			int dup = 0;
+			for (size_t j = 0; j < i; j++)
+				if (!strncmp(c->compile[j].output, d, strlen(d)) &&
+				    c->compile[j].output[strlen(d)] == '/')
+					dup = 1;
+			if (!dup)
+				cpio_add_dir(&w, d, 0755);
+			free(d);
+		}
+		char *path = xasprintf("%s/%s", x->src, name), *data;
+		size_t len;
+		if (read_file(path, &data, &len) == 0) {
+			cpio_add_file(&w, name, 0755, data, len);
+			free(data);
+		}
+		free(path);
+	}
+	unsigned char *buf;
+	size_t len;
+	if (cpio_writer_finish(&w, &buf, &len) < 0 || write_file_atomic(x->cpio, (char *)buf, len) < 0) {
+		set_verdict(r, V_ERROR, "cannot write %s", x->cpio);
+		cpio_writer_release(&w);
+		return -1;
+	}
+	free(buf);
+	cpio_writer_release(&w);
+	return 0;
+}
+
+/* Build the learner's folder with its own Makefile, in a private copy. */
+static int
+build_make(struct run *x)
+{
+	struct result *r = x->r;
+	char err[512];
+	char *mk = xasprintf("%s/Makefile", x->dir);
+	int has_mk = is_file(mk);
+	free(mk);
+
+	if (!has_mk) {
+		set_verdict(r, V_ERROR, "%s has no Makefile: the lab builds each stage with make "
+			    "(copy it back from steps/%s/starter/Makefile)", x->dir, x->o->stage->name);
+		return -1;
+	}
+	if (copy_tree(x->dir, x->src, COPY_MAX, err, sizeof(err)) < 0) {
+		set_verdict(r, V_ERROR, "%s", err);
+		return -1;
+	}
+	/* A stale archive copied from the learner's folder must not pass for a fresh one. */
+	char *stale = xasprintf("%s/initramfs.cpio", x->src);
+	unlink(stale);
+	free(stale);
+	char *argv[] = {"make", "--no-print-directory", NULL};
+	int rc = run_logged(argv, x->src, r->build_log, BUILD_TIMEOUT, x->o->sigfd);
+	if (rc == -3) {
+		r->interrupted = 1;
+		set_verdict(r, V_ERROR, "interrupted");
+		return -1;
+	}
+	if (rc == -2) {
+		set_verdict(r, V_ERROR, "make took longer than %d s and was stopped", BUILD_TIMEOUT / 1000);
+		return -1;
+	}
+	if (rc != 0) {
+		r->build_errors = first_errors(r->build_log, x->dir);
+		set_verdict(r, V_ERROR, rc < 0 ? "make could not be started: is it installed? (make setup)"
+			    : "the build failed: make exited with status %d", rc);
+		return -1;
+	}
+	if (!is_file(x->cpio)) {
+		set_verdict(r, V_ERROR, "make finished but made no initramfs.cpio: the Makefile's "
+			    "default target must pack it (cpio -o -H newc < file_list.txt > initramfs.cpio)");
+		return -1;
+	}
+	return 0;
+}
+
+/* ----------------------------------------------------------- 2. inspect */
+
+static void
+inspect(struct run *x)
+{
+	char err[512];
+	struct result *r = x->r;
+
+	if (initramfs_load(&x->archive, x->cpio, err, sizeof(err)) < 0) {
+		strv_pushf(&r->advice, "%s", err);
+		return;
+	}
+	x->have_archive = 1;
+	/* What the learner's file list names must be in the archive. */
+	struct strv want = {0};
+	char *list = xasprintf("%s/file_list.txt", x->src), *text;
+	if (read_file(list, &text, NULL) == 0) {
+		char *save = NULL;
+		for (char *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+			while (*l == ' ' || *l == '\t')
+				l++;
+			size_t n = strcspn(l, " \t\r");
+			if (n && l[0] != '#') {
+				l[n] = '\0';
+				strv_push(&want, l);
+			}
+		}
+		free(text);
+	}
+	free(list);
+	size_t cap = 4096;
+	char *out = xcalloc(1, cap);
+	if (initramfs_check(&x->archive, (const char *const *)want.v, out, cap) > 0) {
+		char *save = NULL;
+		for (char *l = strtok_r(out, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
+			strv_push(&r->advice, l);
+	}
+	free(out);
+	strv_release(&want);
+}
+
+/* ------------------------------------------------------ breakpoints */
+
+static void
+resolve_breakpoints(struct run *x)
+{
+	struct check *c = &x->check;
+
+	x->bps = xcalloc(c->ngdb + 1, sizeof(*x->bps));
+	x->nbp = c->ngdb;
+	for (size_t i = 0; i < c->ngdb; i++) {
+		struct gdb_bp *b = &x->bps[i];
+		const struct gdb_expect *g = &c->gdb[i];
+		b->want = g;
+		char *alts = xstrdup(g->symbols), *save = NULL;
+		char *firstsym = strtok_r(alts, "|", &save);
+		if (!strcmp(g->elf, "vmlinux")) {
+			b->kernel = 1;
+			b->symbol = xstrdup(firstsym ? firstsym : g->symbols);
+			free(alts);
+			continue;
+		}
+		const struct cpio_entry *e = x->have_archive ? initramfs_find(&x->archive, g->elf) : NULL;
+		/* Follow symlinks inside the archive (bin/sh -> busybox). */
+		for (int hops = 0; e && (e->mode & 0170000) == 0120000 && hops < 8; hops++) {
+			char *target = xstrndup((const char *)e->data, e->size);
+			e = initramfs_find(&x->archive, target);
+			free(target);
+		}
+		if (!e) {
+			b->symbol = xstrdup(firstsym ? firstsym : g->symbols);
+			b->problem = xasprintf("the archive has no /%s, so its %s could not be watched",
+					       g->elf, b->symbol);
+			free(alts);
+			continue;
+		}
+		int rc = -1;
+		for (char *s = firstsym; s; s = strtok_r(NULL, "|", &save)) {
+			uint64_t addr;
+			rc = elf_symbol(e->data, e->size, s, &addr);
+			if (rc == 0) {
+				uint64_t next;
+				b->symbol = xstrdup(s);
+				/* The second instruction: see elf_next_insn() for why. */
+				b->addr = elf_next_insn(e->data, e->size, addr, &next) == 0 ? next : addr;
+				break;
+			}
+			if (rc != -1)
+				break;
+		}
+		if (!b->symbol)
+			b->symbol = xstrdup(firstsym ? firstsym : g->symbols);
+		if (rc == -1)
+			b->problem = xasprintf("/%s has no function %s: the program never calls it "
+					       "(or it was not linked in)", g->elf, g->symbols);
+		else if (rc == -2)
+			b->problem = xasprintf("cannot read the symbols of /%s (stripped, or not a 64-bit "
+					       "RISC-V program): build it with -g and do not strip it", g->elf);
+		else if (rc == -3)
+			b->problem = xasprintf("/%s is position independent (PIE), so gdb cannot know where "
+					       "%s will be: link it with -static -no-pie", g->elf, b->symbol);
+		free(alts);
+	}
+}
+
+/* -------------------------------------------------------- 3-4. boot, drive */
+
+static void
+on_uart_line(void *ctx, const char *line)
+{
+	struct run *x = ctx;
+	diagnose_line(&x->diag, line);
+	if (strstr(line, "Run /init as init process"))
+		x->saw_run_init = 1;
+	else if (x->saw_run_init && line[0] && line[0] != '[')
+		x->user_output = 1;
+}
+
+/* Wait for QEMU to create its gdb socket (a few ms), or for QEMU to die. */
+static int
+wait_socket(const char *path, struct qemu *q)
+{
+	long long until = now_ms() + 5000;
+	while (now_ms() < until) {
+		struct stat st;
+		if (stat(path, &st) == 0 && S_ISSOCK(st.st_mode))
+			return 0;
+		struct pollfd p = {q->out_fd, POLLHUP, 0};
+		if (poll(&p, 1, 5) > 0 && (p.revents & POLLHUP))
+			return -1;
+	}
+	return -1;
+}
+
+struct boot_end {
+	int qemu_exited, qemu_status, timed_out, flood, interrupted;
+};
+
+static void
+boot(struct run *x, struct matcher *m, struct gdb_session *g, struct boot_end *end)
+{
+	struct result *r = x->r;
+	struct check *c = &x->check;
+	struct qemu q;
+	struct qemu_opts qo = {0};
+	char err[512];
+	int uart = -1, gdb_on = 0;
+	size_t logged = 0;
+	long long t0 = now_ms(), deadline;
+
+	memset(end, 0, sizeof(*end));
+	memset(g, 0, sizeof(*g));
+	g->out_fd = -1;
+	qo.kernel = x->kernel;
+	qo.initrd = c->build || x->o->initramfs ? x->cpio : NULL;
+	qo.append = c->append;
+	qo.memory_mb = c->memory_mb;
+	qo.gdb_socket = c->ngdb ? x->socket : NULL;
+	char *responder = NULL;
+	if (c->network) {
+		responder = xasprintf("%s/tools/responder.sh %s", x->top, c->nonce);
+		qo.responder = responder;
+	}
+	struct strv argv = {0};
+	qemu_argv(&qo, &argv);
+	struct sb line;
+	sb_init(&line);
+	for (size_t i = 0; i < argv.n; i++)
+		sb_printf(&line, "%s%s", i ? " " : "", argv.v[i]);
+	strv_push(&r->commands, line.buf);
+	sb_release(&line);
+	strv_release(&argv);
+
+	if (qemu_start(&q, &qo, err, sizeof(err)) < 0) {
+		set_verdict(r, V_ERROR, "%s (is qemu-system-riscv64 installed? make setup)", err);
+		free(responder);
+		return;
+	}
+	free(responder);
+	uart = open(r->uart_log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (c->ngdb) {
+		char *script = xasprintf("%s/watch.gdb", r->run_dir);
+		int pid_off = -1, comm_off = -1;
+		int need_vmlinux = 0;
+		for (size_t i = 0; i < x->nbp; i++)
+			need_vmlinux |= x->bps[i].kernel;
+		char *cache = xasprintf("%s.task-offsets", x->vmlinux);
+		x->have_pids = gdb_task_offsets(x->vmlinux, cache, &pid_off, &comm_off) == 0;
+		free(cache);
+		gdb_write_script(script, x->bps, x->nbp, x->socket, need_vmlinux ? x->vmlinux : NULL,
+				 x->have_pids ? pid_off : -1, comm_off);
+		strv_pushf(&r->commands, "gdb-multiarch -q -nx -batch -x %s", script);
+		if (wait_socket(x->socket, &q) < 0) {
+			set_verdict(r, V_ERROR, "QEMU did not open its gdb socket %s", x->socket);
+		} else if (gdb_start(g, script, r->gdb_log, err, sizeof(err)) < 0) {
+			set_verdict(r, V_ERROR, "%s (is gdb-multiarch installed? make setup)", err);
+		} else {
+			gdb_on = 1;
+		}
+		free(script);
+		if (!gdb_on) {
+			qemu_stop(&q);
+			if (uart >= 0)
+				close(uart);
+			return;
+		}
+	}
+	deadline = now_ms() + (long long)c->timeout_s * 1000;
+	for (;;) {
+		struct pollfd p[3] = {
+			{q.out_fd, POLLIN, 0},
+			{gdb_on ? g->out_fd : -1, POLLIN, 0},
+			{x->o->sigfd, POLLIN, 0},
+		};
+		long long left = deadline - now_ms();
+		if (left <= 0) {
+			end->timed_out = 1;
+			break;
+		}
+		if (poll(p, 3, (int)(left < 200 ? left : 200)) < 0 && errno != EINTR)
+			break;
+		if (p[2].revents & POLLIN) {
+			end->interrupted = 1;
+			break;
+		}
+		if (p[1].revents & (POLLIN | POLLHUP)) {
+			if (!gdb_read(g))
+				p[1].fd = -1, gdb_on = 0;
+		}
+		if (p[0].revents & (POLLIN | POLLHUP)) {
+			char buf[16384];
+			ssize_t n = read(q.out_fd, buf, sizeof(buf));
+			if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
+				end->qemu_exited = 1;
+				break;
+			}
+			if (n > 0) {
+				struct strv to_send = {0};
+				/* Keep at most UART_LOG_CAP bytes on disk, then say so once. */
+				if (uart >= 0 && logged < UART_LOG_CAP) {
+					size_t k = (size_t)n < UART_LOG_CAP - logged ? (size_t)n : UART_LOG_CAP - logged;
+					(void)!write(uart, buf, k);
+					logged += k;
+					if (logged == UART_LOG_CAP) {
+						static const char cut[] = "\n[lab-runner: the log stops here, at 1 MiB]\n";
+						(void)!write(uart, cut, sizeof(cut) - 1);
+					}
+				}
+				/* Any gdb hits printed before this output belong before it. */
+				if (gdb_on)
+					gdb_read(g);
+				matcher_feed(m, buf, (size_t)n, &to_send);
+				for (size_t i = 0; i < to_send.n; i++) {
+					char *l = xasprintf("%s\n", to_send.v[i]);
+					(void)!write(q.in_fd, l, strlen(l));
+					free(l);
+				}
+				strv_release(&to_send);
+				if (m->bytes > UART_FLOOD) {
+					end->flood = 1;
+					break;
+				}
+			}
+		}
+		if (m->reject_hit >= 0)
+			break;
+		if (matcher_complete(m) && c->exit_status < 0)
+			break;
+	}
+	if (gdb_on)
+		gdb_read(g);
+	end->qemu_status = qemu_stop(&q);
+	gdb_stop(g);
+	if (uart >= 0)
+		close(uart);
+	r->ms_boot = now_ms() - t0;
+}
+
+/* ------------------------------------------------------------- 5. judge */
+
+static void
+judge_answers(struct run *x)
+{
+	struct check *c = &x->check;
+	char *log = NULL;
+	size_t loglen = 0;
+
+	if (!c->nanswers)
+		return;
+	if (read_file(x->r->uart_log, &log, &loglen) < 0)
+		log = xstrdup("");
+	for (size_t i = 0; i < c->nanswers; i++) {
+		const struct answer *a = &c->answers[i];
+		char *path = xasprintf("%s/%s", x->dir ? x->dir : ".", a->file), *text = NULL;
+		char *value = NULL;
+		if (x->dir && read_file(path, &text, NULL) == 0) {
+			size_t kl = strlen(a->key);
+			for (char *l = text; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
+				while (*l == ' ' || *l == '\t')
+					l++;
+				if (strncasecmp(l, a->key, kl) == 0 && l[kl] == ':') {
+					char *v = l + kl + 1, *e = strchr(v, '\n');
+					while (*v == ' ' || *v == '\t')
+						v++;
+					if (!e)
+						e = v + strlen(v);
+					while (e > v && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
+						e--;
+					value = xstrndup(v, (size_t)(e - v));
+					break;
+				}
+			}
+		}
+		char *want = xasprintf("%s: %s", a->file, a->key);
+		size_t s, e;
+		if (!value || !*value)
+			add_item(x->r, 0, "answer", want, "no answer yet: write it after the colon");
+		else if (!memmem(log, loglen, value, strlen(value))) {
+			char *d = xasprintf("'%s' does not appear in this boot's output: copy it exactly", value);
+			add_item(x->r, 0, "answer", want, d);
+			free(d);
+		} else if (a->re && !pattern_find(a->re, value, 0, &s, &e)) {
+			char *d = xasprintf("'%s' is in the output, but is not the part asked for", value);
+			add_item(x->r, 0, "answer", want, d);
+			free(d);
+		} else {
+			char *d = xasprintf("'%s', found in the boot log", value);
+			add_item(x->r, 1, "answer", want, d);
+			free(d);
+		}
+		free(want);
+		free(value);
+		free(text);
+		free(path);
+	}
+	free(log);
+}
+
+static void
+judge(struct run *x, struct matcher *m, struct gdb_session *g, const struct boot_end *end)
+{
+	struct check *c = &x->check;
+	struct result *r = x->r;
+	int failed = 0;
+	char msg[512];
+
+	/* The UART expectations, thread by thread, in order. */
+	for (size_t t = 0; t < c->nthreads; t++) {
+		const struct thread *th = &c->threads[t];
+		for (size_t i = 0; i < th->n; i++) {
+			const struct step *s = &th->steps[i];
+			int ok = i < m->pos[t];
+			if (s->kind == STEP_EXPECT) {
+				add_item(r, ok, "expect", s->pat.text, ok ? m->seen[t][i] : NULL);
+			} else {
+				char *d = ok ? NULL : s->prompt
+					? xasprintf("not typed: the prompt \"%s\" did not appear", s->prompt->text)
+					: xstrdup("not typed: what comes before it did not appear");
+				add_item(r, ok, "send", s->text, d);
+				free(d);
+			}
+			failed |= !ok;
+		}
+	}
+	for (size_t i = 0; i < c->nanywhere; i++) {
+		add_item(r, m->anywhere_seen[i] != NULL, "anywhere", c->anywhere[i].text, m->anywhere_seen[i]);
+		failed |= !m->anywhere_seen[i];
+	}
+	if (m->reject_hit >= 0) {
+		add_item(r, 0, "reject", c->reject[m->reject_hit].text, m->reject_line);
+		failed = 1;
+	}
+	for (size_t i = 0; i < x->nbp; i++) {
+		int ok = gdb_judge(x->bps, x->nbp, i, g->hits, g->nhits, x->have_pids, msg, sizeof(msg));
+		char *want = xasprintf("%s %s", c->gdb[i].elf, c->gdb[i].symbols);
+		add_item(r, ok, "gdb", want, msg);
+		free(want);
+		failed |= !ok;
+	}
+	if (g->error)
+		strv_pushf(&r->advice, "gdb stopped watching early (%s): the gdb facts above may be "
+			   "incomplete; the transcript is %s", g->error, r->gdb_log);
+	size_t before = r->nitems;
+	judge_answers(x);
+	for (size_t i = before; i < r->nitems; i++)
+		failed |= !r->items[i].ok;
+	if (c->exit_status >= 0) {
+		int ok = end->qemu_exited && end->qemu_status == c->exit_status;
+		char *want = xasprintf("QEMU exits with status %d", c->exit_status);
+		char *d = end->qemu_exited ? xasprintf("QEMU exited with status %d", end->qemu_status)
+			: xstrdup("QEMU was still running");
+		add_item(r, ok, "exit", want, d);
+		free(want);
+		free(d);
+		failed |= !ok;
+	}
+
+	r->last_lines = matcher_last_lines(m, 20);
+	for (size_t i = 0; i < x->diag.n; i++)
+		strv_push(&r->advice, diagnose_text(&x->diag, i));
+
+	if (end->interrupted) {
+		r->interrupted = 1;
+		set_verdict(r, V_ERROR, "interrupted");
+	} else if (!failed) {
+		set_verdict(r, V_PASS, "everything the stage expects was seen");
+	} else if (m->reject_hit >= 0) {
+		set_verdict(r, V_FAIL, "this must not appear: \"%s\"", c->reject[m->reject_hit].text);
+	} else if (end->flood) {
+		set_verdict(r, V_FAIL, "the guest printed more than %llu MiB without the output the "
+			    "stage expects: is a loop printing without pause?", UART_FLOOD >> 20);
+	} else if (matcher_complete(m)) {
+		/* The UART said all it should; something else did not hold. */
+		for (size_t i = 0; i < r->nitems; i++)
+			if (!r->items[i].ok) {
+				set_verdict(r, V_FAIL, "the output is right, but %s", r->items[i].detail
+					    ? r->items[i].detail : r->items[i].text);
+				break;
+			}
+	} else if (end->timed_out) {
+		set_verdict(r, V_TIMEOUT, "nothing decided the run within %d s (the stage's limit); "
+			    "the missing output never came", c->timeout_s);
+	} else {
+		set_verdict(r, V_FAIL, m->panic_line ? "the kernel panicked before the stage's output "
+			    "was complete" : "QEMU ended before the stage's output was complete");
+	}
+	if (r->verdict == V_PASS)
+		return;
+	if (x->diag.exitcode_seen) {
+		/* The exit code of init, decoded, unless the stage wanted exactly that. */
+		int wanted = 0;
+		for (size_t i = 0; i < r->nitems; i++)
+			if (r->items[i].ok && strstr(r->items[i].text, "Attempted to kill init!"))
+				wanted = 1;
+		if (!wanted) {
+			diagnose_exitcode(x->diag.exitcode, msg, sizeof(msg));
+			strv_push(&r->advice, msg);
+		}
+	}
+	if (x->saw_run_init && !x->user_output) {
+		int main_ran = 0;
+		for (size_t i = 0; i < g->nhits; i++)
+			if (!strcmp(x->bps[g->hits[i].bp].symbol, "main"))
+				main_ran = 1;
+		strv_pushf(&r->advice, "%s printed nothing. Output to the console is line-buffered: "
+			   "text without a final \\n stays in the buffer until the buffer fills. End "
+			   "lines with \\n, or call fflush(stdout) before sleep(), fork() or exec()",
+			   main_ran ? "/init started (gdb saw its main run) but" : "after 'Run /init', the guest");
+	}
+	if (end->timed_out && !x->saw_run_init && c->build)
+		strv_push(&r->advice, "the kernel never reached 'Run /init as init process'");
+}
+
+/* --------------------------------------------------------------- the run */
+
+static const char *
+kernel_config(const struct run *x)
+{
+	if (x->o->kconfig)
+		return x->o->kconfig;
+	return x->check.kernel == KERNEL_DEFCONFIG ? "defconfig" : "lab";
+}
+
+enum verdict
+engine_check(const struct check_opts *o, struct result *r)
+{
+	struct run x;
+	struct matcher m;
+	struct gdb_session g;
+	struct boot_end end;
+	char err[1024], nonce[9];
+	long long t0 = now_ms();
+
+	memset(r, 0, sizeof(*r));
+	memset(&x, 0, sizeof(x));
+	memset(&g, 0, sizeof(g));
+	g.out_fd = -1;
+	x.o = o;
+	x.r = r;
+	x.top = o->cat->top;
+	r->stage = xstrdup(o->stage->name);
+	r->title = xstrdup(o->stage->title);
+
+	make_nonce(nonce);
+	char *checkpath = stage_path(o->cat, o->stage, "check");
+	if (check_parse(&x.check, checkpath, nonce, err, sizeof(err)) < 0) {
+		free(checkpath);
+		set_verdict(r, V_ERROR, "%s", err);
+		return r->verdict;
+	}
+	free(checkpath);
+	struct check *c = &x.check;
+	r->max_points = c->points;
+	free(r->title);
+	r->title = xstrdup(c->title);
+
+	/* The run's own folder: nothing is shared with another run. */
+	char *root = o->runs_root ? xstrdup(o->runs_root) : xasprintf("%s/build/runs", x.top);
+	char *tmpl = xasprintf("%s/%s.XXXXXX", root, o->stage->name);
+	free(root);
+	*strrchr(tmpl, '/') = '\0';
+	mkdir_p(tmpl, 0755);
+	tmpl[strlen(tmpl)] = '/';
+	if (!mkdtemp(tmpl)) {
+		set_verdict(r, V_ERROR, "cannot create a run folder %s: %s", tmpl, strerror(errno));
+		free(tmpl);
+		goto out;
+	}
+	r->run_dir = tmpl;
+	r->uart_log = xasprintf("%s/uart.log", r->run_dir);
+	r->gdb_log = xasprintf("%s/gdb.log", r->run_dir);
+	r->build_log = xasprintf("%s/build.log", r->run_dir);
+	x.src = xasprintf("%s/src", r->run_dir);
+	x.socket = xasprintf("%s/gdb.sock", r->run_dir);
+	x.dir = o->dir ? xstrdup(o->dir) : NULL;
+	x.cpio = o->initramfs ? xstrdup(o->initramfs) : xasprintf("%s/initramfs.cpio", x.src);
+
+	/* The kernel. */
+	const char *cfg = kernel_config(&x);
+	if (c->kernel == KERNEL_LEARNER && x.dir && !o->kconfig) {
+		x.kernel = xasprintf("%s/Image", x.dir);
+		x.vmlinux = xasprintf("%s/vmlinux", x.dir);
+	} else {
+		x.kernel = xasprintf("%s/build/kernel/%s/arch/riscv/boot/Image", x.top, cfg);
+		x.vmlinux = xasprintf("%s/build/kernel/%s/vmlinux", x.top, cfg);
+	}
+	if (!is_file(x.kernel)) {
+		set_verdict(r, V_ERROR, "no kernel at %s: build it with 'make kernel%s'", x.kernel,
+			    strcmp(cfg, "lab") ? " KCONFIG=defconfig" : "");
+		goto out;
+	}
+	if (c->ngdb && !have_program("gdb-multiarch")) {
+		set_verdict(r, V_ERROR, "gdb-multiarch is not installed: run 'make setup'");
+		goto out;
+	}
+	if (!have_program("qemu-system-riscv64")) {
+		set_verdict(r, V_ERROR, "qemu-system-riscv64 is not installed: run 'make setup'");
+		goto out;
+	}
+
+	/* 1. build */
+	if (c->build && !o->initramfs) {
+		if (!x.dir || !is_dir(x.dir)) {
+			set_verdict(r, V_ERROR, "there is no folder %s to check%s", x.dir ? x.dir : "(none)",
+				    x.dir ? ": './lab-runner next' creates it from the starter" : "");
+			goto out;
+		}
+		long long b0 = now_ms();
+		int rc = o->grading ? build_grading(&x) : build_make(&x);
+		r->ms_build = now_ms() - b0;
+		if (rc < 0)
+			goto out;
+	} else if (o->initramfs && !is_file(o->initramfs)) {
+		set_verdict(r, V_ERROR, "no such archive: %s", o->initramfs);
+		goto out;
+	}
+
+	/* 2. inspect */
+	if (c->build || o->initramfs) {
+		inspect(&x);
+		struct stat st;
+		if (stat(x.cpio, &st) == 0 && (long long)st.st_size > (long long)c->memory_mb * 1024 * 1024 / 2)
+			strv_pushf(&r->advice, "the initramfs is %lld MiB but the guest has %d MiB of memory: "
+				   "the kernel needs room to unpack it", (long long)st.st_size >> 20, c->memory_mb);
+	}
+	resolve_breakpoints(&x);
+	r->kernel_path = xstrdup(x.kernel);
+	r->vmlinux_path = xstrdup(x.vmlinux);
+	if (c->build || o->initramfs)
+		r->initrd_path = xstrdup(x.cpio);
+	if (o->prepare_only) {
+		/* /init as a file of its own, for gdb's symbols. */
+		const struct cpio_entry *e = x.have_archive ? initramfs_find(&x.archive, "init") : NULL;
+		if (e && e->size > 4 && !memcmp(e->data, "\177ELF", 4)) {
+			r->init_elf = xasprintf("%s/init.elf", r->run_dir);
+			write_file_atomic(r->init_elf, (const char *)e->data, e->size);
+		}
+		set_verdict(r, V_PASS, "ready to boot");
+		goto out;
+	}
+
+	/* 3-4. boot and drive */
+	matcher_init(&m, c);
+	m.on_line = on_uart_line;
+	m.ctx = &x;
+	r->verdict = V_ERROR;
+	boot(&x, &m, &g, &end);
+	if (r->headline) {     /* boot() could not start the machine */
+		matcher_release(&m);
+		goto out;
+	}
+	matcher_flush(&m);
+
+	/* 5. judge */
+	judge(&x, &m, &g, &end);
+	matcher_release(&m);
+out:
+	if (r->verdict == V_PASS && !o->prepare_only)
+		r->points = r->max_points;
+	gdb_release(&g);
+	if (x.have_archive)
+		initramfs_release(&x.archive);
+	for (size_t i = 0; i < x.nbp; i++) {
+		free(x.bps[i].symbol);
+		free(x.bps[i].problem);
+	}
+	free(x.bps);
+	if (x.socket)
+		unlink(x.socket);
+	free(x.src);
+	free(x.socket);
+	free(x.dir);
+	free(x.cpio);
+	free(x.kernel);
+	free(x.vmlinux);
+	check_release(&x.check);
+	(void)t0;
+	return r->verdict;
+}
+
+void
+result_release(struct result *r)
+{
+	for (size_t i = 0; i < r->nitems; i++) {
+		free(r->items[i].kind);
+		free(r->items[i].text);
+		free(r->items[i].detail);
+	}
+	free(r->items);
+	strv_release(&r->advice);
+	strv_release(&r->commands);
+	free(r->stage);
+	free(r->title);
+	free(r->headline);
+	free(r->build_errors);
+	free(r->last_lines);
+	free(r->run_dir);
+	free(r->uart_log);
+	free(r->gdb_log);
+	free(r->build_log);
+	free(r->kernel_path);
+	free(r->vmlinux_path);
+	free(r->initrd_path);
+	free(r->init_elf);
+	memset(r, 0, sizeof(*r));
+}

@@ -1,0 +1,90 @@
+/*
+ * gdb.h: watch the guest with gdb-multiarch, to prove what really ran.
+ *
+ * QEMU starts paused (-S) with its gdb stub on a unix socket of the run's
+ * own folder. gdb runs a script generated from the check's `gdb` lines:
+ * one hardware breakpoint per line; each hit prints one line
+ *
+ *   @@HIT <n> pid=<pid> satp=<hex> comm=<name>    (in a user program)
+ *   @@HIT <n> + a backtrace + @@END                (in the kernel)
+ *
+ * and continues. The guest is stopped while gdb prints, so a hit is on
+ * gdb's output before any UART output that follows it.
+ *
+ * Why pid and comm: QEMU's breakpoints are on virtual addresses, and every
+ * process has its own program at the same addresses; a hit at main of
+ * /init's address may be little_shell running something else there. In
+ * user mode, riscv Linux keeps the current task_struct in $sscratch, so
+ * the script reads task->pid and task->comm there (switching $priv to
+ * supervisor for the read: the page is not readable from user mode). The
+ * offsets of pid and comm come from vmlinux's debug info, once per kernel.
+ *
+ * The session owns its process, its output buffer and the hits.
+ */
+#ifndef LAB_GDB_H
+#define LAB_GDB_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#include "catalog.h"
+#include "util.h"
+
+struct gdb_bp {
+	const struct gdb_expect *want;  /* the check line it serves */
+	char *symbol;          /* the name chosen among "a|b" */
+	uint64_t addr;         /* user programs: from the ELF; 0 for the kernel */
+	int kernel;            /* in vmlinux: break by name, print a backtrace */
+	char *problem;         /* why it cannot be set (no such symbol...), or NULL */
+};
+
+struct gdb_hit {
+	size_t bp;
+	int pid;               /* -1 if unknown */
+	unsigned long long satp;
+	char comm[17];
+	struct strv bt;        /* function names, innermost first */
+};
+
+struct gdb_session {
+	pid_t pid;
+	int out_fd;
+	FILE *transcript;
+	struct sb partial;
+	struct gdb_hit *hits;
+	size_t nhits;
+	int in_bt;
+	int error_next;        /* the next line is the error message */
+	char *error;           /* gdb stopped with this error, or NULL */
+};
+
+/*
+ * The offsets of task_struct's pid and comm in this vmlinux, cached in
+ * cache_path. Returns 0, or -1 if vmlinux has no debug info (defconfig).
+ */
+int gdb_task_offsets(const char *vmlinux, const char *cache_path, int *pid_off, int *comm_off);
+
+/* Write the script: breakpoints, then continue until the guest ends. */
+int gdb_write_script(const char *path, const struct gdb_bp *bps, size_t n,
+		     const char *socket, const char *vmlinux, int pid_off, int comm_off);
+
+int gdb_start(struct gdb_session *g, const char *script, const char *transcript,
+	      char *err, size_t errlen);
+/* Read what gdb printed (non-blocking); returns 0 at end of output. */
+int gdb_read(struct gdb_session *g);
+void gdb_stop(struct gdb_session *g);
+void gdb_release(struct gdb_session *g);
+
+/*
+ * Judge one check line from the hits. Returns 1 if it holds; writes a
+ * sentence for the learner to msg either way.
+ */
+int gdb_judge(const struct gdb_bp *bps, size_t nbp, size_t which,
+	      const struct gdb_hit *hits, size_t nhits, int have_pids,
+	      char *msg, size_t msglen);
+
+/* Parse gdb output lines into hits (exposed for tests). */
+void gdb_parse_line(struct gdb_session *g, const char *line);
+
+#endif

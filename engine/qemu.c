@@ -1,0 +1,87 @@
+/*
+ * qemu.c: see qemu.h.
+ */
+#include "qemu.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+void
+qemu_argv(const struct qemu_opts *o, struct strv *a)
+{
+	strv_push(a, "qemu-system-riscv64");
+	strv_push(a, "-machine");
+	strv_push(a, "virt");
+	strv_push(a, "-nographic");
+	strv_push(a, "-no-reboot");
+	strv_pushf(a, "-m");
+	strv_pushf(a, "%d", o->memory_mb);
+	strv_push(a, "-kernel");
+	strv_push(a, o->kernel);
+	if (o->initrd) {
+		strv_push(a, "-initrd");
+		strv_push(a, o->initrd);
+	}
+	strv_push(a, "-append");
+	strv_pushf(a, "console=ttyS0 panic=-1%s%s", o->append ? " " : "", o->append ? o->append : "");
+	if (!o->interactive) {
+		strv_push(a, "-icount");
+		strv_push(a, "shift=0,sleep=off");
+	}
+	if (o->responder) {
+		strv_push(a, "-netdev");
+		strv_pushf(a, "user,id=n0,restrict=on,guestfwd=tcp:10.0.2.100:80-cmd:%s", o->responder);
+		strv_push(a, "-device");
+		strv_push(a, "virtio-net-device,netdev=n0");
+		strv_push(a, "-device");
+		strv_push(a, "virtio-rng-device");
+	} else {
+		strv_push(a, "-nic");
+		strv_push(a, "none");
+	}
+	if (o->gdb_socket) {
+		strv_push(a, "-gdb");
+		strv_pushf(a, "unix:%s,server=on,wait=off", o->gdb_socket);
+		strv_push(a, "-S");
+	}
+}
+
+int
+qemu_start(struct qemu *q, const struct qemu_opts *o, char *err, size_t errlen)
+{
+	struct strv a = {0};
+
+	memset(q, 0, sizeof(*q));
+	q->in_fd = q->out_fd = -1;
+	qemu_argv(o, &a);
+	q->pid = spawn(a.v, NULL, &q->in_fd, &q->out_fd, 1, err, errlen);
+	strv_release(&a);
+	return q->pid < 0 ? -1 : 0;
+}
+
+int
+qemu_stop(struct qemu *q)
+{
+	int st = 0, rc = -1;
+
+	if (q->pid > 0) {
+		/* Already gone? Then its status is real; else kill it. */
+		pid_t r = waitpid(q->pid, &st, WNOHANG);
+		if (r == q->pid) {
+			kill(-q->pid, SIGKILL);
+			rc = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+		} else {
+			kill_group(q->pid);
+		}
+		q->pid = 0;
+	}
+	if (q->in_fd >= 0)
+		close(q->in_fd);
+	if (q->out_fd >= 0)
+		close(q->out_fd);
+	q->in_fd = q->out_fd = -1;
+	return rc;
+}

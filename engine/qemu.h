@@ -1,0 +1,48 @@
+/*
+ * qemu.h: boot the guest in qemu-system-riscv64, headless.
+ *
+ * The machine is QEMU's "virt" board. Its serial port (the UART the kernel
+ * calls ttyS0) is QEMU's stdin and stdout, which the engine holds as pipes:
+ * it reads what the guest prints and types what the check sends.
+ *
+ *   -no-reboot + panic=-1   a panic ends QEMU at once: no timer to wait out
+ *   -icount shift=0,sleep=off
+ *                           guest time is counted in instructions and jumps
+ *                           ahead when the guest idles, so an init that
+ *                           sleeps 10 s between lines is checked in a second
+ *   -S -gdb unix:...        paused until gdb has set its breakpoints
+ *   restrict=on             (network stages only) the guest reaches nothing
+ *                           but QEMU's own DHCP and the lab's responder
+ *
+ * A session owns its process; qemu_stop() kills it (and anything it
+ * started) and reaps it.
+ */
+#ifndef LAB_QEMU_H
+#define LAB_QEMU_H
+
+#include <sys/types.h>
+
+#include "util.h"
+
+struct qemu_opts {
+	const char *kernel;      /* Image */
+	const char *initrd;      /* NULL: no initramfs */
+	const char *append;      /* extra kernel command line, may be NULL */
+	int memory_mb;
+	const char *gdb_socket;  /* NULL: no gdb, start running at once */
+	const char *responder;   /* NULL: no network; else the guestfwd command */
+	int interactive;         /* the terminal is the UART (Ctrl-A X quits) */
+};
+
+struct qemu {
+	pid_t pid;
+	int in_fd, out_fd;
+};
+
+/* The whole command line (for --verbose and for `run`). */
+void qemu_argv(const struct qemu_opts *o, struct strv *argv);
+int qemu_start(struct qemu *q, const struct qemu_opts *o, char *err, size_t errlen);
+/* Kill and reap; returns QEMU's exit status, or -1 if it had to be killed. */
+int qemu_stop(struct qemu *q);
+
+#endif

@@ -1,0 +1,146 @@
+/*
+ * report.c: see report.h.
+ */
+#include "report.h"
+
+#include <string.h>
+
+#define C_RED    "\033[31m"
+#define C_GREEN  "\033[32m"
+#define C_YELLOW "\033[33m"
+#define C_BOLD   "\033[1m"
+#define C_DIM    "\033[2m"
+#define C_OFF    "\033[0m"
+
+static const char *
+verdict_colour(enum verdict v)
+{
+	return v == V_PASS ? C_GREEN : v == V_FAIL ? C_RED : C_YELLOW;
+}
+
+/* Print text indented, every line prefixed. */
+static void
+indent(FILE *f, const char *prefix, const char *text)
+{
+	while (text && *text) {
+		const char *nl = strchr(text, '\n');
+		size_t n = nl ? (size_t)(nl - text) : strlen(text);
+		fprintf(f, "%s%.*s\n", prefix, (int)n, text);
+		text = nl ? nl + 1 : NULL;
+	}
+}
+
+void
+report_text(FILE *f, const struct result *r, int color, int verbose)
+{
+	const char *on = color ? C_BOLD : "", *off = color ? C_OFF : "";
+	const char *dim = color ? C_DIM : "";
+
+	fprintf(f, "%s== %s: %s ==%s\n", on, r->stage, r->title ? r->title : "", off);
+	if (verbose)
+		for (size_t i = 0; i < r->commands.n; i++)
+			fprintf(f, "%s$ %s%s\n", dim, r->commands.v[i], off);
+	if (r->grading_note)
+		fprintf(f, "note: built with the check's own compile lines; the submission's Makefile "
+			"was not run\n");
+	if (r->build_errors && *r->build_errors) {
+		fprintf(f, "The build stopped here (the compiler's own words):\n");
+		indent(f, "  ", r->build_errors);
+	}
+	for (size_t i = 0; i < r->nitems; i++) {
+		const struct item *it = &r->items[i];
+		const char *mark = it->ok ? "ok     " : "MISSING";
+		if (!it->ok && (!strcmp(it->kind, "gdb") || !strcmp(it->kind, "answer") ||
+				!strcmp(it->kind, "exit") || !strcmp(it->kind, "reject")))
+			mark = !strcmp(it->kind, "reject") ? "FORBID " : "FAILED ";
+		fprintf(f, "  %s%s%s %-8s %s\n", color ? (it->ok ? C_GREEN : C_RED) : "", mark,
+			color ? C_OFF : "", it->kind, it->text);
+		if (it->detail && (!it->ok || !strcmp(it->kind, "gdb") || !strcmp(it->kind, "answer")))
+			fprintf(f, "  %s%17s%s%s\n", dim, "", it->detail, off);
+	}
+	if (r->verdict != V_PASS && r->advice.n) {
+		fprintf(f, "%sWhat this means:%s\n", on, off);
+		for (size_t i = 0; i < r->advice.n; i++)
+			fprintf(f, "  - %s\n", r->advice.v[i]);
+	}
+	if (r->verdict != V_PASS && r->last_lines && *r->last_lines) {
+		fprintf(f, "%sThe last lines on the UART:%s\n", on, off);
+		indent(f, "  | ", r->last_lines);
+	}
+	if (r->run_dir) {
+		fprintf(f, "%slogs: %s", dim, r->uart_log);
+		if (r->verdict != V_PASS || verbose) {
+			if (r->gdb_log)
+				fprintf(f, "  %s", r->gdb_log);
+			if (r->build_log)
+				fprintf(f, "  %s", r->build_log);
+		}
+		fprintf(f, "%s\n", off);
+	}
+	fprintf(f, "%s%s%s%s  %s: %s", color ? C_BOLD : "", color ? verdict_colour(r->verdict) : "",
+		verdict_name(r->verdict), off, r->stage, r->headline ? r->headline : "");
+	if (r->ms_boot || r->ms_build)
+		fprintf(f, " %s(build %.1f s, boot %.1f s)%s", dim, r->ms_build / 1000.0,
+			r->ms_boot / 1000.0, off);
+	fputs("\n", f);
+}
+
+void
+json_string(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; s && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c == '\n')
+			fputs("\\n", f);
+		else if (c == '\t')
+			fputs("\\t", f);
+		else if (c < 0x20 || c == 0x7f)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+void
+report_json(FILE *f, const struct result *r)
+{
+	fputs("{\"stage\": ", f);
+	json_string(f, r->stage);
+	fputs(", \"title\": ", f);
+	json_string(f, r->title);
+	fprintf(f, ", \"verdict\": \"%s\", \"points\": %d, \"max_points\": %d, \"headline\": ",
+		verdict_name(r->verdict), r->points, r->max_points);
+	json_string(f, r->headline);
+	fprintf(f, ", \"build_ms\": %lld, \"boot_ms\": %lld, \"grading\": %s, \"items\": [",
+		r->ms_build, r->ms_boot, r->grading_note ? "true" : "false");
+	for (size_t i = 0; i < r->nitems; i++) {
+		fprintf(f, "%s{\"ok\": %s, \"kind\": ", i ? ", " : "", r->items[i].ok ? "true" : "false");
+		json_string(f, r->items[i].kind);
+		fputs(", \"text\": ", f);
+		json_string(f, r->items[i].text);
+		fputs(", \"detail\": ", f);
+		if (r->items[i].detail)
+			json_string(f, r->items[i].detail);
+		else
+			fputs("null", f);
+		fputs("}", f);
+	}
+	fputs("], \"advice\": [", f);
+	for (size_t i = 0; i < r->advice.n; i++) {
+		fputs(i ? ", " : "", f);
+		json_string(f, r->advice.v[i]);
+	}
+	fputs("], \"build_errors\": ", f);
+	json_string(f, r->build_errors ? r->build_errors : "");
+	fputs(", \"last_lines\": ", f);
+	json_string(f, r->last_lines ? r->last_lines : "");
+	fputs(", \"uart_log\": ", f);
+	json_string(f, r->uart_log ? r->uart_log : "");
+	fputs(", \"gdb_log\": ", f);
+	json_string(f, r->gdb_log ? r->gdb_log : "");
+	fputs("}", f);
+}

@@ -1,0 +1,115 @@
+#!/bin/sh
+# kernel/build.sh CONFIG: build the RISC-V kernel for one configuration.
+#
+#   CONFIG = lab        tinyconfig + kernel/lab.config (the default)
+#   CONFIG = defconfig  the stock riscv defconfig, as the original article builds it
+#
+# Source:  Debian's linux-source-6.1 tarball, unpacked once into build/src/.
+# Output:  build/kernel/CONFIG/ (kbuild's O= folder), holding .config,
+#          arch/riscv/boot/Image (what QEMU boots) and vmlinux (symbols for gdb).
+# Log:     build/kernel/CONFIG/build.log; on failure its path and last 30 lines.
+#
+# The Makefile calls this only when an input changed; this script itself also
+# reconfigures only when the fragment changed, so a `make menuconfig` edit of
+# build/kernel/CONFIG/.config survives the next build.
+set -eu
+
+config=${1:-lab}
+top=$(cd "$(dirname "$0")/.." && pwd)
+tarball=${LINUX_TARBALL:-/usr/src/linux-source-6.1.tar.xz}
+src=$top/build/src/linux-source-6.1
+out=$top/build/kernel/$config
+log=$out/build.log
+jobs=${JOBS:-$(nproc)}
+kmake="make -s -C $src O=$out ARCH=riscv CROSS_COMPILE=riscv64-linux-gnu-"
+
+die() { echo "kernel: $*" >&2; exit 1; }
+
+case $config in
+lab|defconfig) ;;
+*) die "unknown configuration '$config' (use lab or defconfig)" ;;
+esac
+
+[ -r "$tarball" ] || die "no kernel source at $tarball: run 'make setup' (it installs linux-source-6.1)"
+command -v riscv64-linux-gnu-gcc >/dev/null ||
+	die "no cross compiler riscv64-linux-gnu-gcc: run 'make setup'"
+
+# 1. Unpack the source once. The stamp is written last, so an interrupted
+#    unpack is redone instead of leaving half a tree that looks finished.
+if [ ! -e "$top/build/src/.unpacked" ] || [ "$tarball" -nt "$top/build/src/.unpacked" ]; then
+	echo "kernel: unpacking $tarball (about 20 s)"
+	rm -rf "$src"
+	mkdir -p "$top/build/src"
+	tar -C "$top/build/src" -xf "$tarball"
+	touch "$top/build/src/.unpacked"
+fi
+mkdir -p "$out"
+
+# 2. Configure. lab: tinyconfig, merge the fragment, let olddefconfig fill in
+#    the rest, then prove every fragment line made it into .config.
+frag=$top/kernel/lab.config
+if [ "$config" = lab ]; then
+	if [ ! -e "$out/.config" ] || ! cmp -s "$frag" "$out/.fragment-applied"; then
+		echo "kernel: configuring lab = tinyconfig + kernel/lab.config"
+		$kmake tinyconfig >"$log" 2>&1 || die "tinyconfig failed, see $log"
+		"$src/scripts/kconfig/merge_config.sh" -m -O "$out" "$out/.config" "$frag" >>"$log" 2>&1 ||
+			die "merge_config.sh failed, see $log"
+		$kmake olddefconfig >>"$log" 2>&1 || die "olddefconfig failed, see $log"
+		cp "$frag" "$out/.fragment-applied"
+	fi
+	# Every CONFIG_X=v (or "# CONFIG_X is not set") of the fragment must stand
+	# in .config exactly; Kconfig drops a symbol whose dependencies are off.
+	missing=$(grep -E '^(CONFIG_[A-Za-z0-9_]+=|# CONFIG_[A-Za-z0-9_]+ is not set)' "$frag" |
+		while IFS= read -r line; do
+			grep -qxF "$line" "$out/.config" || echo "  $line"
+		done)
+	if [ -n "$missing" ]; then
+		rm -f "$out/.fragment-applied"
+		printf 'kernel: these lines of kernel/lab.config are not in the final .config\n%s\n' "$missing" >&2
+		die "a symbol that does not exist, or whose dependencies are off, is dropped silently by Kconfig; fix kernel/lab.config (menuconfig's / search shows each symbol's dependencies)"
+	fi
+elif [ ! -e "$out/.config" ]; then
+	echo "kernel: configuring defconfig (the stock riscv configuration)"
+	$kmake defconfig >"$log" 2>&1 || die "defconfig failed, see $log"
+fi
+$kmake olddefconfig >>"$log" 2>&1 || die "olddefconfig failed, see $log"
+
+# 3. Build Image (and vmlinux, which Image is made from), showing one live
+#    progress line. The total is what the last full build of this
+#    configuration compiled, or a measured first guess.
+case $config in
+lab) guess=1100 ;;
+defconfig) guess=3300 ;;
+esac
+total=$(cat "$out/.steps" 2>/dev/null || echo $guess)
+start=$(date +%s)
+tty=0
+[ -t 2 ] && tty=1
+set +e
+{
+	make -C "$src" O="$out" ARCH=riscv CROSS_COMPILE=riscv64-linux-gnu- \
+		-j"$jobs" Image 2>&1
+	echo "__rc=$?"
+} | tee -a "$log" | awk -v total="$total" -v start="$start" -v tty="$tty" -v name="$config" '
+	function show(final,   t, line) {
+		t = systime() - start
+		line = sprintf("kernel(%s): %-7s %d/%d files  %d:%02d", name, what, n, total, t / 60, t % 60)
+		if (tty) printf "\r%s\033[K%s", line, final ? "\n" : "" > "/dev/stderr"
+		else if (final || t - last >= 30) { print line > "/dev/stderr"; last = t }
+	}
+	/^__rc=/ { rc = substr($0, 6); next }
+	/^  [A-Z]+ / { what = $1; n++; if (n > total) total = n; show(0) }
+	END { if (n) show(1); print n > "'"$out/.steps.new"'"; exit rc }'
+rc=$?
+set -e
+if [ $rc -ne 0 ]; then
+	echo "kernel: build of '$config' failed; the full log is $log, its last 30 lines:" >&2
+	tail -n 30 "$log" >&2
+	exit 1
+fi
+# Keep the count of a full build as the next total (a small rebuild would
+# make the next full build's progress line run past 100%).
+steps=$(cat "$out/.steps.new")
+[ "$steps" -gt "$((total / 2))" ] && mv "$out/.steps.new" "$out/.steps" || rm -f "$out/.steps.new"
+touch "$out/.built"
+echo "kernel($config): $(du -h "$out/arch/riscv/boot/Image" | cut -f1) Image ready in $(($(date +%s) - start)) s: build/kernel/$config/arch/riscv/boot/Image"
