@@ -72,7 +72,7 @@ usage_error(const char *cmd, const char *fmt, ...)
 /* Options shared by the commands that take a stage and a folder. */
 struct target {
 	const char *stage_arg, *dir, *initramfs, *kconfig;
-	int force, yes, json;
+	int force, yes, json, timeout;
 };
 
 static int
@@ -93,7 +93,13 @@ parse_target(const char *cmd, int argc, char **argv, struct target *t)
 			t->kconfig = argv[++i];
 		else if (!strncmp(a, "--kernel=", 9))
 			t->kconfig = a + 9;
-		else if (!strcmp(a, "--force"))
+		else if (!strcmp(a, "--timeout") && i + 1 < argc) {
+			char *end;
+			long v = strtol(argv[++i], &end, 10);
+			if (*end || v < 1 || v > 600)
+				return usage_error(cmd, "--timeout takes seconds, 1 to 600");
+			t->timeout = (int)v;
+		} else if (!strcmp(a, "--force"))
 			t->force = 1;
 		else if (!strcmp(a, "--yes") || !strcmp(a, "-y"))
 			t->yes = 1;
@@ -264,6 +270,7 @@ run_check(struct ctx *c, const struct stage *s, const struct target *t, int *int
 	o.initramfs = t->initramfs;
 	o.kconfig = t->kconfig;
 	o.sigfd = c->sigfd;
+	o.timeout_s = t->timeout;
 	if (!t->json)
 		fprintf(stderr, "checking %s: build, boot, watch (at most the stage's time limit)...\n",
 			s->name);
@@ -871,7 +878,7 @@ static int cmd_help(struct ctx *c, int argc, char **argv);
 static const struct cmd commands[] = {
 	{"next", cmd_next, "next",
 	 "check the current stage; when it passes, open the next one (your files are never replaced)"},
-	{"check", cmd_check, "check [STAGE] [--dir PATH] [--initramfs FILE] [--kernel lab|defconfig] [--json]",
+	{"check", cmd_check, "check [STAGE] [--dir PATH] [--initramfs FILE] [--kernel lab|defconfig] [--timeout S] [--json]",
 	 "check a stage: build, boot in QEMU, type, match the UART, watch with gdb (exit 0 PASS, 1 FAIL/TIMEOUT, 2 ERROR)"},
 	{"run", cmd_run, "run [STAGE] [--dir PATH]",
 	 "build and boot a stage with the UART on your terminal (Ctrl-A X quits)"},

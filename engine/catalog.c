@@ -521,41 +521,55 @@ d_gdb(struct parse *p, const char *v)
 static int
 d_answer(struct parse *p, const char *v)
 {
-	/* answer FILE KEY [/REGEX/]: KEY may be quoted in the original line,
-	 * so the value arrives already unquoted only when it was one string;
-	 * here we split: first word FILE, last word /RE/ if it looks so. */
+	/* answer FILE KEY [/REGEX/]: FILE is one word; KEY is "quoted" or runs
+	 * up to the regular expression, which starts at " /" and ends the line
+	 * with "/". */
 	char msg[256];
-	const char *s = v;
+	const char *s = v, *kend, *re = NULL;
 	while (*s && *s != ' ' && *s != '\t')
 		s++;
 	if (!*s)
-		return fail(p, "answer needs a file and a key: answer answers.txt UART address");
+		return fail(p, "answer needs a file and a key: answer answers.txt \"UART address\"");
 	struct answer a = {0};
 	a.line = p->line;
 	a.file = xstrndup(v, (size_t)(s - v));
 	while (*s == ' ' || *s == '\t')
 		s++;
 	const char *end = s + strlen(s);
-	const char *re = NULL;
-	if (end > s && end[-1] == '/') {
-		/* the last word, if it is /.../ */
-		const char *w = end - 1;
-		while (w > s && w[-1] != ' ' && w[-1] != '\t')
-			w--;
-		if (w[0] == '/' && end - w >= 2)
-			re = w;
+	if (*s == '"') {
+		const char *q = strchr(s + 1, '"');
+		if (!q) {
+			free(a.file);
+			return fail(p, "the key's closing \" is missing");
+		}
+		a.key = xstrndup(s + 1, (size_t)(q - s - 1));
+		for (re = q + 1; *re == ' ' || *re == '\t'; re++)
+			;
+		if (!*re)
+			re = NULL;
+		else if (*re != '/' || end - re < 2 || end[-1] != '/') {
+			free(a.file);
+			free(a.key);
+			return fail(p, "after the key comes nothing, or a /regular expression/");
+		}
+	} else {
+		for (const char *k = s; (k = strstr(k, " /")); k++)
+			if (end[-1] == '/' && end - (k + 1) >= 2) {
+				re = k + 1;
+				break;
+			}
+		kend = re ? re : end;
+		while (kend > s && (kend[-1] == ' ' || kend[-1] == '\t'))
+			kend--;
+		a.key = xstrndup(s, (size_t)(kend - s));
 	}
-	const char *kend = re ? re : end;
-	while (kend > s && (kend[-1] == ' ' || kend[-1] == '\t'))
-		kend--;
-	if (kend - s >= 2 && s[0] == '"' && kend[-1] == '"')
-		s++, kend--;
-	a.key = xstrndup(s, (size_t)(kend - s));
 	if (re) {
+		char *rs = xstrndup(re, (size_t)(end - re));
 		a.re = xcalloc(1, sizeof(*a.re));
-		if (pattern_init(a.re, re, msg, sizeof(msg)) < 0) {
+		int rc = pattern_init(a.re, rs, msg, sizeof(msg));
+		free(rs);
+		if (rc < 0) {
 			free(a.re);
-			a.re = NULL;
 			free(a.file);
 			free(a.key);
 			return fail(p, "%s", msg);

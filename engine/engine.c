@@ -14,6 +14,7 @@
 #include "match.h"
 #include "qemu.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -362,8 +363,13 @@ resolve_breakpoints(struct run *x)
 		const struct cpio_entry *e = x->have_archive ? initramfs_find(&x->archive, g->elf) : NULL;
 		/* Follow symlinks inside the archive (bin/sh -> busybox). */
 		for (int hops = 0; e && (e->mode & 0170000) == 0120000 && hops < 8; hops++) {
+			/* A relative target is relative to the link's own folder. */
 			char *target = xstrndup((const char *)e->data, e->size);
-			e = initramfs_find(&x->archive, target);
+			const char *slash = strrchr(e->name, '/');
+			char *path = target[0] == '/' || !slash ? xstrdup(target)
+				: xasprintf("%.*s/%s", (int)(slash - e->name), e->name, target);
+			e = initramfs_find(&x->archive, path);
+			free(path);
 			free(target);
 		}
 		if (!e) {
@@ -577,6 +583,24 @@ boot(struct run *x, struct matcher *m, struct gdb_session *g, struct boot_end *e
 
 /* ------------------------------------------------------------- 5. judge */
 
+/* Is value in text as a whole word (not inside a longer word or number)?
+ * "0x1000000" must not pass for "0x10000000". */
+static int
+word_in(const char *text, size_t len, const char *value)
+{
+	size_t n = strlen(value);
+	const char *p = text, *end = text + len;
+
+	while (n && (p = memmem(p, (size_t)(end - p), value, n))) {
+		int before = p > text && (isalnum((unsigned char)p[-1]) || p[-1] == '_');
+		int after = p + n < end && (isalnum((unsigned char)p[n]) || p[n] == '_');
+		if (!before && !after)
+			return 1;
+		p++;
+	}
+	return 0;
+}
+
 static void
 judge_answers(struct run *x)
 {
@@ -614,7 +638,7 @@ judge_answers(struct run *x)
 		size_t s, e;
 		if (!value || !*value)
 			add_item(x->r, 0, "answer", want, "no answer yet: write it after the colon");
-		else if (!memmem(log, loglen, value, strlen(value))) {
+		else if (!word_in(log, loglen, value)) {
 			char *d = xasprintf("'%s' does not appear in this boot's output: copy it exactly", value);
 			add_item(x->r, 0, "answer", want, d);
 			free(d);
@@ -789,6 +813,8 @@ engine_check(const struct check_opts *o, struct result *r)
 	}
 	free(checkpath);
 	struct check *c = &x.check;
+	if (o->timeout_s > 0)
+		c->timeout_s = o->timeout_s;
 	r->max_points = c->points;
 	free(r->title);
 	r->title = xstrdup(c->title);

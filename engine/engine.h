@@ -65,6 +65,7 @@ struct check_opts {
 	int sigfd;                  /* readable when the user interrupts; -1 if none */
 	const char *runs_root;      /* NULL: TOP/build/runs */
 	int prepare_only;           /* build and inspect, do not boot (run, debug) */
+	int timeout_s;              /* > 0: instead of the check's timeout */
 };
 
 /*

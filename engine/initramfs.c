@@ -19,7 +19,14 @@
  * and data point into that buffer, so there is one allocation for the bytes
  * and one for the array, and nothing to copy. Every read is checked against
  * the buffer's length first: a truncated or damaged archive is reported,
- * never read past.
+ * never read past. Like the kernel, the parser joins hard links (cpio puts
+ * the data on one name only), skips NUL padding between entries, and goes
+ * on after a TRAILER!!! when another archive follows ("cat a.cpio b.cpio").
+ *
+ * The checks replay what the kernel does next: look up /init (following
+ * symlinks inside the archive, as the path walk will), test its execute
+ * bit, load it as an ELF for this machine or as a "#!" script, and load
+ * the dynamic loader it names. A problem becomes one line of advice.
  *
  * The writer is a small gen_init_cpio (usr/gen_init_cpio.c in the kernel):
  * owner 0:0, fixed mtime, entries in the order given, inodes from 721, and

@@ -13,6 +13,7 @@ matcher_init(struct matcher *m, const struct check *c)
 	m->c = c;
 	m->pos = xcalloc(c->nthreads, sizeof(*m->pos));
 	m->col = xcalloc(c->nthreads, sizeof(*m->col));
+	m->line_first = xcalloc(c->nthreads, sizeof(*m->line_first));
 	m->seen = xcalloc(c->nthreads, sizeof(*m->seen));
 	for (size_t i = 0; i < c->nthreads; i++)
 		m->seen[i] = xcalloc(c->threads[i].n + 1, sizeof(char *));
@@ -82,6 +83,15 @@ end_line(struct matcher *m)
 
 	if (m->on_line)
 		m->on_line(m->ctx, m->line.buf);
+	/* Steps matched while the line was still being written saw part of it:
+	 * keep the whole line for the report. */
+	for (size_t t = 0; t < m->c->nthreads; t++) {
+		for (size_t i = m->line_first[t]; i < m->pos[t]; i++) {
+			free(m->seen[t][i]);
+			m->seen[t][i] = xstrdup(m->line.buf);
+		}
+		m->line_first[t] = m->pos[t];
+	}
 	free(m->keep[slot]);
 	m->keep[slot] = xstrdup(m->line.buf);
 	m->nkept++;
@@ -180,6 +190,7 @@ matcher_release(struct matcher *m)
 		free(m->keep[i]);
 	free(m->pos);
 	free(m->col);
+	free(m->line_first);
 	free(m->reject_line);
 	free(m->panic_line);
 	sb_release(&m->line);

@@ -28,6 +28,7 @@ struct matcher {
 	const struct check *c;
 	size_t *pos;            /* per thread: index of the next step */
 	size_t *col;            /* per thread: where in the current line to go on */
+	size_t *line_first;     /* per thread: the first step matched in the current line */
 	char ***seen;           /* per thread, per step: the line that matched it */
 	char **anywhere_seen;   /* per anywhere pattern: the line, or NULL */
 	int reject_hit;         /* index of the first reject pattern seen, or -1 */

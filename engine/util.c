@@ -154,7 +154,8 @@ char *
 sb_detach(struct sb *s)
 {
 	char *p = s->buf;
-	sb_init(s);
+	s->buf = NULL;
+	s->len = s->cap = 0;
 	return p;
 }
 

@@ -31,7 +31,7 @@ void sb_puts(struct sb *s, const char *str);
 void sb_printf(struct sb *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void sb_vprintf(struct sb *s, const char *fmt, va_list ap);
 void sb_reset(struct sb *s);
-char *sb_detach(struct sb *s);   /* hands out the buffer; s is empty again */
+char *sb_detach(struct sb *s);   /* hands out the buffer; s needs sb_init() to be used again */
 void sb_release(struct sb *s);
 
 /* A growable array of owned strings, NULL-terminated in v. */

@@ -4,6 +4,9 @@
 #   CONFIG = lab        tinyconfig + kernel/lab.config (the default)
 #   CONFIG = defconfig  the stock riscv defconfig, as the original article builds it
 #
+# For tests: LAB_KERNEL_FRAGMENT and LAB_KERNEL_OUT replace kernel/lab.config
+# and build/kernel/CONFIG.
+#
 # Source:  Debian's linux-source-6.1 tarball, unpacked once into build/src/.
 # Output:  build/kernel/CONFIG/ (kbuild's O= folder), holding .config,
 #          arch/riscv/boot/Image (what QEMU boots) and vmlinux (symbols for gdb).
@@ -18,7 +21,7 @@ config=${1:-lab}
 top=$(cd "$(dirname "$0")/.." && pwd)
 tarball=${LINUX_TARBALL:-/usr/src/linux-source-6.1.tar.xz}
 src=$top/build/src/linux-source-6.1
-out=$top/build/kernel/$config
+out=${LAB_KERNEL_OUT:-$top/build/kernel/$config}
 log=$out/build.log
 jobs=${JOBS:-$(nproc)}
 kmake="make -s -C $src O=$out ARCH=riscv CROSS_COMPILE=riscv64-linux-gnu-"
@@ -47,7 +50,7 @@ mkdir -p "$out"
 
 # 2. Configure. lab: tinyconfig, merge the fragment, let olddefconfig fill in
 #    the rest, then prove every fragment line made it into .config.
-frag=$top/kernel/lab.config
+frag=${LAB_KERNEL_FRAGMENT:-$top/kernel/lab.config}
 if [ "$config" = lab ]; then
 	if [ ! -e "$out/.config" ] || ! cmp -s "$frag" "$out/.fragment-applied"; then
 		echo "kernel: configuring lab = tinyconfig + kernel/lab.config"
@@ -65,8 +68,8 @@ if [ "$config" = lab ]; then
 		done)
 	if [ -n "$missing" ]; then
 		rm -f "$out/.fragment-applied"
-		printf 'kernel: these lines of kernel/lab.config are not in the final .config\n%s\n' "$missing" >&2
-		die "a symbol that does not exist, or whose dependencies are off, is dropped silently by Kconfig; fix kernel/lab.config (menuconfig's / search shows each symbol's dependencies)"
+		printf 'kernel: these lines of %s are not in the final .config:\n%s\n' "$frag" "$missing" >&2
+		die "a symbol that does not exist, or whose dependencies are off, is dropped silently by Kconfig; fix $frag (menuconfig's / search shows each symbol's dependencies)"
 	fi
 elif [ ! -e "$out/.config" ]; then
 	echo "kernel: configuring defconfig (the stock riscv configuration)"
@@ -84,7 +87,7 @@ esac
 total=$(cat "$out/.steps" 2>/dev/null || echo $guess)
 start=$(date +%s)
 tty=0
-[ -t 2 ] && tty=1
+[ -t 1 ] && tty=1
 set +e
 {
 	make -C "$src" O="$out" ARCH=riscv CROSS_COMPILE=riscv64-linux-gnu- \
@@ -94,8 +97,8 @@ set +e
 	function show(final,   t, line) {
 		t = systime() - start
 		line = sprintf("kernel(%s): %-7s %d/%d files  %d:%02d", name, what, n, total, t / 60, t % 60)
-		if (tty) printf "\r%s\033[K%s", line, final ? "\n" : "" > "/dev/stderr"
-		else if (final || t - last >= 30) { print line > "/dev/stderr"; last = t }
+		if (tty) { printf "\r%s\033[K%s", line, final ? "\n" : ""; fflush() }
+		else if (final || t - last >= 30) { print line; fflush(); last = t }
 	}
 	/^__rc=/ { rc = substr($0, 6); next }
 	/^  [A-Z]+ / { what = $1; n++; if (n > total) total = n; show(0) }
@@ -111,5 +114,15 @@ fi
 # make the next full build's progress line run past 100%).
 steps=$(cat "$out/.steps.new")
 [ "$steps" -gt "$((total / 2))" ] && mv "$out/.steps.new" "$out/.steps" || rm -f "$out/.steps.new"
+# The runner reads task_struct's pid and comm offsets from vmlinux's debug
+# info once per kernel (engine/gdb.h); do it now, not at the first check.
+rm -f "$out/vmlinux.task-offsets"
+if command -v gdb-multiarch >/dev/null; then
+	gdb-multiarch -q -nx -batch "$out/vmlinux" -ex 'printf "%d %d\n", &((struct task_struct *)0)->pid, &((struct task_struct *)0)->comm' \
+		2>/dev/null | tail -n 1 >"$out/vmlinux.task-offsets.tmp" || true
+	# No debug info (defconfig): "-1 -1" tells the runner not to ask again.
+	[ -s "$out/vmlinux.task-offsets.tmp" ] || echo "-1 -1" >"$out/vmlinux.task-offsets.tmp"
+	mv "$out/vmlinux.task-offsets.tmp" "$out/vmlinux.task-offsets"
+fi
 touch "$out/.built"
 echo "kernel($config): $(du -h "$out/arch/riscv/boot/Image" | cut -f1) Image ready in $(($(date +%s) - start)) s: build/kernel/$config/arch/riscv/boot/Image"

@@ -1,0 +1,9 @@
+#include <stdio.h>
+#include <stdlib.h>
+
+int
+main(void)
+{
+	printf("Hello world\n");
+	abort();
+}

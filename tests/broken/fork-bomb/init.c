@@ -1,0 +1,8 @@
+#include <unistd.h>
+
+int
+main(void)
+{
+	for (;;)
+		fork();
+}

@@ -1,0 +1,8 @@
+#include <sys/reboot.h>
+
+int
+main(void)
+{
+	reboot(RB_POWER_OFF);
+	return 0;
+}

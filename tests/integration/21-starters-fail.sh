@@ -1,0 +1,12 @@
+# Every stage's starter compiles but fails its check, with the missing
+# output listed.
+. tests/integration/lib.sh
+for dir in steps/[0-9][0-9]-*/starter/; do
+	stage=$(basename "$(dirname "$dir")")
+	case $stage in 04-*|05-*|06-*) [ -e build/busybox/busybox ] || { echo "skip $stage: no BusyBox"; continue; } ;; esac
+	run_check "$stage" --dir "$dir" --timeout 8
+	[ $rc -eq 1 ] || fail "$stage: the starter should fail (exit 1), got exit $rc"
+	printf '%s' "$out" | grep -qE 'MISSING|FAILED' || fail "$stage: no MISSING/FAILED line"
+	printf '%s' "$out" | grep -q 'error:' && fail "$stage: the starter does not compile"
+done
+exit 0

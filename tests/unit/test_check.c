@@ -1,0 +1,310 @@
+/*
+ * test_check.c: the check-file parser and the UART matcher.
+ */
+#include "catalog.h"
+#include "diagnose.h"
+#include "match.h"
+#include "unit.h"
+
+#include <stdlib.h>
+
+static int
+parse(struct check *c, const char *text, char *err, size_t n)
+{
+	return check_parse_text(c, "t.check", text, "1a2b3c4d", err, n);
+}
+
+TEST(parses_settings_and_defaults)
+{
+	struct check c;
+	char err[256] = "";
+	CHECK(parse(&c, "title  Hello, init\nkernel defconfig\ninitramfs none\n"
+		    "timeout 7\npoints 3\nmemory 256\nnetwork responder\nappend quiet x={nonce}\n"
+		    "exit 0\n", err, sizeof err) == 0);
+	CHECK_STREQ(err, "");
+	CHECK_STREQ(c.title, "Hello, init");
+	CHECK(c.kernel == KERNEL_DEFCONFIG);
+	CHECK(c.build == 0);
+	CHECK(c.timeout_s == 7 && c.points == 3 && c.memory_mb == 256 && c.network == 1);
+	CHECK_STREQ(c.append, "quiet x=1a2b3c4d");
+	CHECK(c.exit_status == 0);
+	check_release(&c);
+
+	CHECK(parse(&c, "# only a comment\n\n", err, sizeof err) == 0);
+	CHECK(c.kernel == KERNEL_LAB && c.build == 1 && c.timeout_s == 30 && c.exit_status == -1);
+	CHECK_STREQ(c.title, "t.check");
+	check_release(&c);
+}
+
+TEST(errors_name_file_and_line)
+{
+	struct check c;
+	char err[256];
+	CHECK(parse(&c, "title x\n\nexpekt hello\n", err, sizeof err) < 0);
+	CHECK_CONTAINS(err, "t.check:3:");
+	CHECK_CONTAINS(err, "unknown directive 'expekt'");
+	CHECK(parse(&c, "timeout 0\n", err, sizeof err) < 0);
+	CHECK_CONTAINS(err, "t.check:1: expected a whole number from 1 to 600");
+	CHECK(parse(&c, "timeout 5\ntimeout 6\n", err, sizeof err) < 0);
+	CHECK_CONTAINS(err, "given twice");
+	CHECK(parse(&c, "kernel mine\n", err, sizeof err) < 0);
+	CHECK_CONTAINS(err, "kernel is lab, defconfig or learner");
+	CHECK(parse(&c, "expect /a(/\n", err, sizeof err) < 0);
+	CHECK_CONTAINS(err, "bad regular expression");
+	CHECK(parse(&c, "expect\n", err, sizeof err) < 0);
+	CHECK_CONTAINS(err, "needs a value");
+	CHECK(parse(&c, "prompt \"abc\n", err, sizeof err) < 0);
+	CHECK_CONTAINS(err, "must end with \"");
+	CHECK(parse(&c, "gdb init\n", err, sizeof err) < 0);
+	CHECK_CONTAINS(err, "at least an ELF and a symbol");
+	CHECK(parse(&c, "gdb init main pid=2\n", err, sizeof err) < 0);
+	CHECK_CONTAINS(err, "unknown gdb condition 'pid=2'");
+	CHECK(parse(&c, "gdb sh execve pid!=main\n", err, sizeof err) < 0);
+	CHECK_CONTAINS(err, "add a line 'gdb sh main'");
+	CHECK(parse(&c, "sources ../etc/passwd\n", err, sizeof err) < 0);
+	CHECK_CONTAINS(err, "file names inside the stage folder");
+	CHECK(parse(&c, "compile init\n", err, sizeof err) < 0);
+	CHECK_CONTAINS(err, "OUTPUT: SOURCE");
+}
+
+TEST(parses_threads_gdb_answers)
+{
+	struct check c;
+	char err[256] = "";
+	CHECK(parse(&c, "prompt \"$ \"\nsend ls\nexpect /^b[a-z]n$/\n"
+		    "thread init\nexpect tick 1\nanywhere A\nreject Kernel panic\n"
+		    "gdb init main pid=1\ngdb sh main|main.main\ngdb sh execve pid!=main|main.main procs>=5\n"
+		    "gdb vmlinux panic bt=mount_root,prepare_namespace\n"
+		    "answer answers.txt \"UART address\" /^0x[0-9a-f]+$/\nanswer a.txt machine model\n"
+		    "sources init.c sh.c\ncompile init: init.c\ncompile bin/sh: sh.c lib.c\n",
+		    err, sizeof err) == 0);
+	CHECK_STREQ(err, "");
+	CHECK(c.nthreads == 2);
+	CHECK(c.threads[0].n == 2 && c.threads[0].steps[0].kind == STEP_SEND);
+	CHECK_STREQ(c.threads[0].steps[0].text, "ls");
+	CHECK_STREQ(c.threads[0].steps[0].prompt->text, "$ ");
+	CHECK(c.threads[0].steps[1].pat.is_regex);
+	CHECK_STREQ(c.threads[1].name, "init");
+	CHECK(c.nanywhere == 1 && c.nreject == 1 && c.ngdb == 4);
+	CHECK(c.gdb[0].pid_is_1);
+	CHECK_STREQ(c.gdb[2].pid_not_sym, "main|main.main");
+	CHECK(c.gdb[2].procs_min == 5);
+	CHECK_STREQ(c.gdb[3].bt[1], "prepare_namespace");
+	CHECK(c.nanswers == 2);
+	CHECK_STREQ(c.answers[0].key, "UART address");
+	CHECK(c.answers[0].re != NULL);
+	CHECK_STREQ(c.answers[1].key, "machine model");
+	CHECK(c.answers[1].re == NULL);
+	CHECK_STREQ(c.sources[1], "sh.c");
+	CHECK(c.ncompile == 2);
+	CHECK_STREQ(c.compile[1].output, "bin/sh");
+	CHECK_STREQ(c.compile[1].sources[1], "lib.c");
+	check_release(&c);
+	CHECK(parse(&c, "answer a.txt \"panic\" /^(Kernel: )?VFS: x y/\nanswer a.txt two words /a b/\n",
+		    err, sizeof err) == 0);
+	CHECK_STREQ(c.answers[0].key, "panic");
+	CHECK_STREQ(c.answers[0].re->text, "^(Kernel: )?VFS: x y");
+	CHECK_STREQ(c.answers[1].key, "two words");
+	CHECK_STREQ(c.answers[1].re->text, "a b");
+	check_release(&c);
+}
+
+TEST(quotes_and_nonce)
+{
+	struct check c;
+	char err[256] = "";
+	CHECK(parse(&c, "send \"  a \\\"b\\\" \\\\ {nonce}\"\nexpect   spaced out   \n", err, sizeof err) == 0);
+	CHECK_STREQ(c.threads[0].steps[0].text, "  a \"b\" \\ 1a2b3c4d");
+	CHECK_STREQ(c.threads[0].steps[1].pat.text, "spaced out");
+	check_release(&c);
+}
+
+/* Feed text in chunks of every size: the result must not depend on how
+ * the output was cut into reads. */
+static void
+feed_chunks(struct matcher *m, const char *text, size_t chunk, struct strv *sent)
+{
+	size_t n = strlen(text);
+	for (size_t i = 0; i < n; i += chunk)
+		matcher_feed(m, text + i, i + chunk <= n ? chunk : n - i, sent);
+}
+
+TEST(matcher_orders_expects_within_a_thread)
+{
+	struct check c;
+	char err[256];
+	CHECK(parse(&c, "expect one\nexpect two\n", err, sizeof err) == 0);
+	for (size_t chunk = 1; chunk < 12; chunk++) {
+		struct matcher m;
+		matcher_init(&m, &c);
+		feed_chunks(&m, "two\r\none\r\n", chunk, NULL);
+		CHECK(!matcher_complete(&m));   /* two came before one */
+		feed_chunks(&m, "x two y\n", chunk, NULL);
+		CHECK(matcher_complete(&m));
+		CHECK_STREQ(m.seen[0][1], "x two y");
+		matcher_release(&m);
+	}
+	check_release(&c);
+}
+
+TEST(matcher_same_line_order_and_columns)
+{
+	struct check c;
+	char err[256];
+	CHECK(parse(&c, "expect a\nexpect a\nexpect b\n", err, sizeof err) == 0);
+	struct matcher m;
+	matcher_init(&m, &c);
+	matcher_feed(&m, "ba", 2, NULL);
+	CHECK(m.pos[0] == 1);   /* one "a"; the "b" before it does not count */
+	matcher_feed(&m, "a b\n", 4, NULL);
+	CHECK(matcher_complete(&m));
+	matcher_release(&m);
+	check_release(&c);
+}
+
+TEST(matcher_types_only_after_a_new_prompt)
+{
+	struct check c;
+	char err[256];
+	CHECK(parse(&c, "prompt \"Enter your command: \"\nsend mkdir hello\n"
+		    "expect Your command is: mkdir hello\nsend ls\nexpect Your command is: ls\n",
+		    err, sizeof err) == 0);
+	for (size_t chunk = 1; chunk < 30; chunk += 3) {
+		struct matcher m;
+		struct strv sent = {0};
+		matcher_init(&m, &c);
+		feed_chunks(&m, "Hello\nEnter your comm", chunk, &sent);
+		CHECK(sent.n == 0);
+		feed_chunks(&m, "and: ", chunk, &sent);
+		CHECK(sent.n == 1);
+		CHECK_STREQ(sent.v[0], "mkdir hello");
+		/* The echo and the answer: no new prompt yet, so nothing typed. */
+		feed_chunks(&m, "mkdir hello\nYour command is: mkdir hello\n", chunk, &sent);
+		CHECK(sent.n == 1);
+		feed_chunks(&m, "Enter your command: ", chunk, &sent);
+		CHECK(sent.n == 2);
+		CHECK_STREQ(sent.v[1], "ls");
+		feed_chunks(&m, "ls\nYour command is: ls\n", chunk, &sent);
+		CHECK(matcher_complete(&m));
+		strv_release(&sent);
+		matcher_release(&m);
+	}
+	check_release(&c);
+}
+
+TEST(matcher_threads_are_independent)
+{
+	struct check c;
+	char err[256];
+	CHECK(parse(&c, "prompt \"> \"\nsend a\nexpect got a\nthread init\nexpect tick 1\n"
+		    "expect tick 2\nexpect tick 3\n", err, sizeof err) == 0);
+	struct matcher m;
+	struct strv sent = {0};
+	matcher_init(&m, &c);
+	const char *out = "tick 1\ntick 2\n> tick 3\na\ngot a\n";
+	matcher_feed(&m, out, strlen(out), &sent);
+	CHECK(matcher_complete(&m));
+	CHECK(sent.n == 1);
+	strv_release(&sent);
+	matcher_release(&m);
+	check_release(&c);
+}
+
+TEST(matcher_anywhere_reject_panic_and_tail)
+{
+	struct check c;
+	char err[256];
+	CHECK(parse(&c, "anywhere /init! [0-9]+/\nreject Kernel panic\nexpect never\n", err, sizeof err) == 0);
+	struct matcher m;
+	matcher_init(&m, &c);
+	for (int i = 0; i < 50; i++) {
+		char l[32];
+		int n = snprintf(l, sizeof l, "line %d\n", i);
+		matcher_feed(&m, l, (size_t)n, NULL);
+	}
+	CHECK(m.reject_hit < 0 && !m.anywhere_seen[0]);
+	const char *p = "init! 3\n[ 0.1] Kernel panic - not syncing: x\npartial";
+	matcher_feed(&m, p, strlen(p), NULL);
+	CHECK(m.anywhere_seen[0] != NULL);
+	CHECK(m.reject_hit == 0);
+	CHECK_CONTAINS(m.reject_line, "not syncing: x");
+	CHECK_CONTAINS(m.panic_line, "Kernel panic");
+	char *tail = matcher_last_lines(&m, 3);
+	CHECK_STREQ(tail, "init! 3\n[ 0.1] Kernel panic - not syncing: x\npartial\n");
+	free(tail);
+	CHECK(!matcher_complete(&m));
+	matcher_release(&m);
+	check_release(&c);
+}
+
+TEST(matcher_memory_is_bounded)
+{
+	struct check c;
+	char err[256];
+	CHECK(parse(&c, "expect the end\n", err, sizeof err) == 0);
+	struct matcher m;
+	matcher_init(&m, &c);
+	char block[8192];
+	memset(block, 'x', sizeof block);
+	for (int i = 0; i < 2000; i++)   /* 16 MiB without a newline */
+		matcher_feed(&m, block, sizeof block, NULL);
+	CHECK(m.line.len <= MATCH_LINE_MAX);
+	matcher_feed(&m, "the end\n", 8, NULL);
+	CHECK(matcher_complete(&m));
+	CHECK(m.bytes == 2000ull * 8192 + 8);
+	matcher_release(&m);
+	check_release(&c);
+}
+
+TEST(diagnoses_and_exit_codes)
+{
+	struct diagnoses d = {0};
+	char msg[256];
+	diagnose_line(&d, "[    0.1] Failed to execute /init (error -8)");
+	diagnose_line(&d, "[    0.1] Failed to execute /init (error -8)");
+	diagnose_line(&d, "[ 0.2] Kernel panic - not syncing: Attempted to kill init! exitcode=0x0000000b");
+	CHECK(d.n == 1);
+	CHECK_CONTAINS(diagnose_text(&d, 0), "riscv64-linux-gnu-gcc");
+	CHECK(d.exitcode_seen && d.exitcode == 0xb);
+	diagnose_exitcode(0xb, msg, sizeof msg);
+	CHECK_CONTAINS(msg, "signal 11 (SIGSEGV");
+	diagnose_exitcode(0x100, msg, sizeof msg);
+	CHECK_CONTAINS(msg, "status 1");
+	diagnose_exitcode(0, msg, sizeof msg);
+	CHECK_CONTAINS(msg, "init returned (exit status 0)");
+	diagnose_exitcode(6, msg, sizeof msg);
+	CHECK_CONTAINS(msg, "SIGABRT");
+}
+
+TEST(parses_the_lab_checks)
+{
+	/* Every check file of the lab parses (run from the top folder). */
+	const char *files[] = {"checks/00-kernel-alone.check", "checks/01-hello-init.check",
+			       "checks/02-init-and-shell.check", "checks/03-little-shell.check"};
+	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+		struct check c;
+		char err[512] = "";
+		int rc = check_parse(&c, files[i], NULL, err, sizeof err);
+		CHECK_STREQ(err, "");
+		if (rc == 0)
+			check_release(&c);
+	}
+}
+
+int
+main(void)
+{
+	RUN(parses_settings_and_defaults);
+	RUN(errors_name_file_and_line);
+	RUN(parses_threads_gdb_answers);
+	RUN(quotes_and_nonce);
+	RUN(matcher_orders_expects_within_a_thread);
+	RUN(matcher_same_line_order_and_columns);
+	RUN(matcher_types_only_after_a_new_prompt);
+	RUN(matcher_threads_are_independent);
+	RUN(matcher_anywhere_reject_panic_and_tail);
+	RUN(matcher_memory_is_bounded);
+	RUN(diagnoses_and_exit_codes);
+	RUN(parses_the_lab_checks);
+	return unit_summary();
+}
