@@ -57,6 +57,8 @@ menuconfig: setup
 		CROSS_COMPILE=riscv64-linux-gnu- menuconfig
 	@echo "menuconfig: saved $(KOUT)/.config; 'make kernel KCONFIG=$(KCONFIG)' rebuilds with it"
 
+# BusyBox from Debian's source package (fetched with a project-local apt
+# configuration under build/apt/: the system's apt sources are not touched).
 busybox: setup
 	@$(MAKE) --no-print-directory build/busybox/busybox
 
