@@ -271,6 +271,7 @@ run_check(struct ctx *c, const struct stage *s, const struct target *t, int *int
 	o.kconfig = t->kconfig;
 	o.sigfd = c->sigfd;
 	o.timeout_s = t->timeout;
+	o.runs_root = getenv("LAB_RUNS_DIR");   /* tests keep their runs apart */
 	if (!t->json)
 		fprintf(stderr, "checking %s: build, boot, watch (at most the stage's time limit)...\n",
 			s->name);
@@ -833,6 +834,10 @@ cmd_verify(struct ctx *c, int argc, char **argv)
 			o.dir = dir;
 			o.kconfig = kconfig;
 			o.sigfd = c->sigfd;
+			/* A starter only has to fail: a few seconds tell, no need to
+			 * wait out the stage's whole limit. */
+			if (k == 1 && chk.timeout_s > 8)
+				o.timeout_s = 8;
 			long long t0 = now_ms();
 			enum verdict v = engine_check(&o, &r);
 			interrupted = r.interrupted;
@@ -1030,5 +1035,7 @@ main(int argc, char **argv)
 	free(c.top);
 	if (c.sigfd >= 0)
 		close(c.sigfd);
+	/* Before anything at exit (a sanitizer's report) can cut it short. */
+	fflush(stdout);
 	return rc;
 }

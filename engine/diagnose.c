@@ -83,6 +83,8 @@ diagnose_exitcode(unsigned code, char *out, size_t outlen)
 			: sig == SIGILL ? ", an illegal instruction: built for another CPU?"
 			: sig == SIGBUS ? ", a misaligned or impossible memory access"
 			: sig == SIGKILL ? ", killed outright"
+			: sig == SIGTRAP ? ", a breakpoint instruction. In PID 1 this is how abort() ends: "
+					   "init ignores SIGABRT, so glibc falls back to ebreak"
 			: "";
 		snprintf(out, outlen, "init was killed by signal %u (SIG%s%s). PID 1 must never die: "
 			 "the kernel panics when it does", sig, sigabbrev_np((int)sig) ? sigabbrev_np((int)sig) : "?", why);
@@ -90,7 +92,7 @@ diagnose_exitcode(unsigned code, char *out, size_t outlen)
 		snprintf(out, outlen, "init returned (exit status 0). PID 1 must never exit: the kernel "
 			 "has no process left to run, so it panics");
 	} else {
-		snprintf(out, outlen, "init exited with status %u (return %u from main, or exit(%u)). "
+		snprintf(out, outlen, "init ended with exit status %u (return %u from main, or exit(%u)). "
 			 "PID 1 must never exit: the kernel panics when it does", status, status, status);
 	}
 }

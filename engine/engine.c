@@ -15,6 +15,7 @@
 #include "qemu.h"
 
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -22,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -107,8 +109,12 @@ first_errors(const char *log, const char *shown_dir)
 		if (taking > 0) {
 			/* gcc names files relative to the copy we built; show the learner's. */
 			if (is_err && shown_dir && l[0] != ' ' && memchr(l, ':', len) &&
-			    strncmp(l, "make", 4) != 0)
-				sb_printf(&s, "%s/", shown_dir);
+			    strncmp(l, "make", 4) != 0) {
+				size_t n = strlen(shown_dir);
+				while (n > 1 && shown_dir[n - 1] == '/')
+					n--;
+				sb_printf(&s, "%.*s/", (int)n, shown_dir);
+			}
 			sb_add(&s, l, len);
 			sb_puts(&s, "\n");
 			lines++;
@@ -273,8 +279,38 @@ build_make(struct run *x)
 	char *stale = xasprintf("%s/initramfs.cpio", x->src);
 	unlink(stale);
 	free(stale);
-	char *argv[] = {"make", "--no-print-directory", NULL};
+
+	/* Built before, from exactly these files? Then make would do the same
+	 * again: take the archive it made then (build/cache/, one per stage). */
+	unsigned long long h;
+	char *cached = NULL;
+	if (tree_hash(x->src, &h) == 0) {
+		/* What a Makefile may take from the lab itself counts too. */
+		struct stat bb;
+		char *busybox = xasprintf("%s/build/busybox/busybox", x->top);
+		if (stat(busybox, &bb) == 0)
+			h = (h ^ (unsigned long long)bb.st_mtim.tv_sec) * 1099511628211ull;
+		free(busybox);
+		char *dir = xasprintf("%s/build/cache", x->top);
+		mkdir_p(dir, 0755);
+		cached = xasprintf("%s/%s-%016llx.cpio", dir, x->o->stage->name, h);
+		free(dir);
+		if (is_file(cached) && copy_file(cached, x->cpio, 0644) == 0) {
+			char note[] = "lab-runner: these files were built before; the archive made then is used\n";
+			write_file_atomic(r->build_log, note, sizeof(note) - 1);
+			r->build_cached = 1;
+			free(cached);
+			return 0;
+		}
+	}
+	/* The copy is not in the lab's tree: tell the Makefile where the lab is
+	 * (a stage that packs BusyBox finds it under $(LAB_TOP)/build/). */
+	char *top = xasprintf("LAB_TOP=%s", x->top);
+	char *argv[] = {"make", "--no-print-directory", top, NULL};
 	int rc = run_logged(argv, x->src, r->build_log, BUILD_TIMEOUT, x->o->sigfd);
+	free(top);
+	if (rc != 0)
+		free(cached);
 	if (rc == -3) {
 		r->interrupted = 1;
 		set_verdict(r, V_ERROR, "interrupted");
@@ -291,9 +327,34 @@ build_make(struct run *x)
 		return -1;
 	}
 	if (!is_file(x->cpio)) {
+		free(cached);
 		set_verdict(r, V_ERROR, "make finished but made no initramfs.cpio: the Makefile's "
 			    "default target must pack it (cpio -o -H newc < file_list.txt > initramfs.cpio)");
 		return -1;
+	}
+	if (cached) {
+		/* One run per stage is kept: a new build replaces the old ones. Written
+		 * aside, then renamed: a concurrent run sees all of it or nothing. */
+		char *tmp = xasprintf("%s.%d", cached, (int)getpid());
+		char *glob = xasprintf("%s/build/cache", x->top);
+		DIR *d = opendir(glob);
+		struct dirent *e;
+		size_t n = strlen(x->o->stage->name);
+		while (d && (e = readdir(d)))
+			if (!strncmp(e->d_name, x->o->stage->name, n) && e->d_name[n] == '-' &&
+			    strlen(e->d_name) == n + 1 + 16 + 5) {
+				char *old = xasprintf("%s/%s", glob, e->d_name);
+				unlink(old);
+				free(old);
+			}
+		if (d)
+			closedir(d);
+		if (copy_file(x->cpio, tmp, 0644) == 0)
+			rename(tmp, cached);
+		unlink(tmp);
+		free(tmp);
+		free(glob);
+		free(cached);
 	}
 	return 0;
 }
@@ -496,7 +557,20 @@ boot(struct run *x, struct matcher *m, struct gdb_session *g, struct boot_end *e
 				 x->have_pids ? pid_off : -1, comm_off);
 		strv_pushf(&r->commands, "gdb-multiarch -q -nx -batch -x %s", script);
 		if (wait_socket(x->socket, &q) < 0) {
-			set_verdict(r, V_ERROR, "QEMU did not open its gdb socket %s", x->socket);
+			/* QEMU stopped at once: what it said is the reason. */
+			struct sb said;
+			char buf[4096];
+			ssize_t n;
+			sb_init(&said);
+			while (said.len < 4096 && (n = read(q.out_fd, buf, sizeof(buf))) > 0)
+				sb_add(&said, buf, (size_t)n);
+			r->last_lines = tail_lines(said.buf, said.len, 20);
+			/* An archive QEMU refuses is the learner's to fix; anything else is the set-up's. */
+			int learners = strstr(said.buf, "initrd") || strstr(said.buf, "initramfs");
+			char *first = said.len ? strtok(said.buf, "\n") : NULL;
+			set_verdict(r, learners ? V_FAIL : V_ERROR, "QEMU stopped before the machine "
+				    "started: %s", first ? first : "(it said nothing)");
+			sb_release(&said);
 		} else if (gdb_start(g, script, r->gdb_log, err, sizeof(err)) < 0) {
 			set_verdict(r, V_ERROR, "%s (is gdb-multiarch installed? make setup)", err);
 		} else {
@@ -760,7 +834,8 @@ judge(struct run *x, struct matcher *m, struct gdb_session *g, const struct boot
 			strv_push(&r->advice, msg);
 		}
 	}
-	if (x->saw_run_init && !x->user_output) {
+	/* Silence from a live init (no panic, no failed exec): unflushed output? */
+	if (x->saw_run_init && !x->user_output && !x->diag.exitcode_seen && x->diag.n == 0) {
 		int main_ran = 0;
 		for (size_t i = 0; i < g->nhits; i++)
 			if (!strcmp(x->bps[g->hits[i].bp].symbol, "main"))
@@ -922,6 +997,11 @@ engine_check(const struct check_opts *o, struct result *r)
 out:
 	if (r->verdict == V_PASS && !o->prepare_only)
 		r->points = r->max_points;
+	struct rusage ru;
+	if (getrusage(RUSAGE_SELF, &ru) == 0)
+		r->maxrss_kb = ru.ru_maxrss;
+	if (getrusage(RUSAGE_CHILDREN, &ru) == 0)
+		r->children_maxrss_kb = ru.ru_maxrss;
 	gdb_release(&g);
 	if (x.have_archive)
 		initramfs_release(&x.archive);

@@ -50,6 +50,9 @@ struct result {
 	long long ms_build, ms_boot;
 	int interrupted;       /* Ctrl-C or SIGTERM arrived */
 	int grading_note;      /* the submission's Makefile was ignored */
+	int build_cached;      /* the same files were built before: that archive was used */
+	long maxrss_kb;        /* peak resident memory of this process (getrusage) */
+	long children_maxrss_kb; /* and of its largest child so far (QEMU) */
 	struct strv commands;  /* QEMU's and gdb's command lines */
 	/* What was (or would be) booted: set once the build succeeded. */
 	char *kernel_path, *vmlinux_path, *initrd_path, *init_elf;

@@ -64,6 +64,17 @@ advance(struct matcher *m, struct strv *to_send)
 	for (size_t i = 0; i < c->nanywhere; i++)
 		if (!m->anywhere_seen[i] && pattern_find(&c->anywhere[i], line, 0, &start, &end))
 			m->anywhere_seen[i] = xstrdup(line);
+}
+
+/* Rejects and panics are judged on whole lines: "Failed to execute /init"
+ * must not end the run before " (error -8)", which says why, arrives. */
+static void
+judge_line(struct matcher *m)
+{
+	const struct check *c = m->c;
+	const char *line = m->line.buf;
+	size_t start, end;
+
 	if (m->reject_hit < 0)
 		for (size_t i = 0; i < c->nreject; i++)
 			if (pattern_find(&c->reject[i], line, 0, &start, &end)) {
@@ -81,6 +92,7 @@ end_line(struct matcher *m)
 {
 	size_t slot = m->nkept % MATCH_KEEP;
 
+	judge_line(m);
 	if (m->on_line)
 		m->on_line(m->ctx, m->line.buf);
 	/* Steps matched while the line was still being written saw part of it:

@@ -4,6 +4,7 @@
 #include "report.h"
 
 #include <string.h>
+#include <unistd.h>
 
 #define C_RED    "\033[31m"
 #define C_GREEN  "\033[32m"
@@ -68,14 +69,18 @@ report_text(FILE *f, const struct result *r, int color, int verbose)
 		indent(f, "  | ", r->last_lines);
 	}
 	if (r->run_dir) {
-		fprintf(f, "%slogs: %s", dim, r->uart_log);
-		if (r->verdict != V_PASS || verbose) {
-			if (r->gdb_log)
-				fprintf(f, "  %s", r->gdb_log);
-			if (r->build_log)
-				fprintf(f, "  %s", r->build_log);
+		/* The logs this run wrote (a failed build never booted). */
+		const char *logs[] = {r->uart_log, r->gdb_log, r->build_log};
+		int any = 0;
+		for (size_t i = 0; i < 3; i++) {
+			if (!logs[i] || access(logs[i], F_OK) != 0 ||
+			    (i > 0 && r->verdict == V_PASS && !verbose))
+				continue;
+			fprintf(f, "%s%s%s", any ? "  " : dim, any ? "" : "logs: ", logs[i]);
+			any = 1;
 		}
-		fprintf(f, "%s\n", off);
+		if (any)
+			fprintf(f, "%s\n", off);
 	}
 	fprintf(f, "%s%s%s%s  %s: %s", color ? C_BOLD : "", color ? verdict_colour(r->verdict) : "",
 		verdict_name(r->verdict), off, r->stage, r->headline ? r->headline : "");
@@ -115,8 +120,10 @@ report_json(FILE *f, const struct result *r)
 	fprintf(f, ", \"verdict\": \"%s\", \"points\": %d, \"max_points\": %d, \"headline\": ",
 		verdict_name(r->verdict), r->points, r->max_points);
 	json_string(f, r->headline);
-	fprintf(f, ", \"build_ms\": %lld, \"boot_ms\": %lld, \"grading\": %s, \"items\": [",
-		r->ms_build, r->ms_boot, r->grading_note ? "true" : "false");
+	fprintf(f, ", \"build_ms\": %lld, \"boot_ms\": %lld, \"build_cached\": %s, \"grading\": %s, "
+		"\"maxrss_kb\": %ld, \"children_maxrss_kb\": %ld, \"items\": [",
+		r->ms_build, r->ms_boot, r->build_cached ? "true" : "false",
+		r->grading_note ? "true" : "false", r->maxrss_kb, r->children_maxrss_kb);
 	for (size_t i = 0; i < r->nitems; i++) {
 		fprintf(f, "%s{\"ok\": %s, \"kind\": ", i ? ", " : "", r->items[i].ok ? "true" : "false");
 		json_string(f, r->items[i].kind);

@@ -429,6 +429,81 @@ copy_tree(const char *from, const char *to, size_t max_bytes, char *err, size_t 
 	return copy_tree_rec(from, to, &budget, 0, err, errlen);
 }
 
+static void
+fnv(unsigned long long *h, const void *data, size_t n)
+{
+	const unsigned char *p = data;
+	for (size_t i = 0; i < n; i++) {
+		*h ^= p[i];
+		*h *= 1099511628211ull;
+	}
+}
+
+static int
+name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int
+tree_hash_rec(const char *dir, const char *rel, unsigned long long *h, int depth)
+{
+	struct strv names = {0};
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int rc = 0;
+
+	if (!d || depth > 16) {
+		if (d)
+			closedir(d);
+		return -1;
+	}
+	while ((e = readdir(d)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			strv_push(&names, e->d_name);
+	closedir(d);
+	if (names.n)
+		qsort(names.v, names.n, sizeof(char *), name_cmp);
+	for (size_t i = 0; i < names.n && rc == 0; i++) {
+		char *path = xasprintf("%s/%s", dir, names.v[i]);
+		char *sub = xasprintf("%s/%s", rel, names.v[i]);
+		struct stat st;
+		if (lstat(path, &st) == 0) {
+			long long meta[4] = {st.st_mode, st.st_size, st.st_mtim.tv_sec, st.st_mtim.tv_nsec};
+			fnv(h, sub, strlen(sub) + 1);
+			fnv(h, meta, sizeof(meta));
+			if (S_ISDIR(st.st_mode)) {
+				rc = tree_hash_rec(path, sub, h, depth + 1);
+			} else if (S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)) {
+				char *data;
+				size_t len;
+				if (S_ISLNK(st.st_mode)) {
+					char t[4096];
+					ssize_t n = readlink(path, t, sizeof(t));
+					if (n > 0)
+						fnv(h, t, (size_t)n);
+				} else if (read_file(path, &data, &len) == 0) {
+					fnv(h, data, len);
+					free(data);
+				} else {
+					rc = -1;
+				}
+			}
+		}
+		free(path);
+		free(sub);
+	}
+	strv_release(&names);
+	return rc;
+}
+
+int
+tree_hash(const char *dir, unsigned long long *hash)
+{
+	*hash = 14695981039346656037ull;
+	return tree_hash_rec(dir, "", hash, 0);
+}
+
 long long
 now_ms(void)
 {

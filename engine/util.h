@@ -56,6 +56,13 @@ int is_file(const char *path);
 /* Copy the regular files and folders of a tree (at most max_bytes in all). */
 int copy_tree(const char *from, const char *to, size_t max_bytes, char *err, size_t errlen);
 
+/*
+ * A 64-bit FNV-1a digest of a folder: every entry's relative path, type,
+ * mode, size, modification time and contents, in sorted order. Two folders
+ * with the same digest build the same way with make. Returns 0 or -1.
+ */
+int tree_hash(const char *dir, unsigned long long *hash);
+
 /* Monotonic clock, in milliseconds. */
 long long now_ms(void);
 /* A value fresh for each call: 8 hex digits from the kernel's random source. */

@@ -86,6 +86,10 @@ defconfig) guess=3300 ;;
 esac
 total=$(cat "$out/.steps" 2>/dev/null || echo $guess)
 start=$(date +%s)
+# Debian's awk is mawk, which reads a pipe 4 KB at a time: the progress line
+# would jump a hundred files at once. -W interactive makes it read by line.
+awkline=
+case $(awk -W version 2>&1 </dev/null) in mawk*) awkline="-W interactive" ;; esac
 tty=0
 [ -t 1 ] && tty=1
 set +e
@@ -93,7 +97,7 @@ set +e
 	make -C "$src" O="$out" ARCH=riscv CROSS_COMPILE=riscv64-linux-gnu- \
 		-j"$jobs" Image 2>&1
 	echo "__rc=$?"
-} | tee -a "$log" | awk -v total="$total" -v start="$start" -v tty="$tty" -v name="$config" '
+} | tee -a "$log" | awk $awkline -v total="$total" -v start="$start" -v tty="$tty" -v name="$config" '
 	function show(final,   t, line) {
 		t = systime() - start
 		line = sprintf("kernel(%s): %-7s %d/%d files  %d:%02d", name, what, n, total, t / 60, t % 60)
@@ -113,7 +117,12 @@ fi
 # Keep the count of a full build as the next total (a small rebuild would
 # make the next full build's progress line run past 100%).
 steps=$(cat "$out/.steps.new")
-[ "$steps" -gt "$((total / 2))" ] && mv "$out/.steps.new" "$out/.steps" || rm -f "$out/.steps.new"
+if [ "$steps" -gt "$((total / 2))" ]; then
+	mv "$out/.steps.new" "$out/.steps"
+	echo $(($(date +%s) - start)) >"$out/.build-seconds"   # for bench/run.sh
+else
+	rm -f "$out/.steps.new"
+fi
 # The runner reads task_struct's pid and comm offsets from vmlinux's debug
 # info once per kernel (engine/gdb.h); do it now, not at the first check.
 rm -f "$out/vmlinux.task-offsets"

@@ -43,7 +43,7 @@ for t in build/unit/test_*; do
 	fi
 done
 
-for t in tests/integration/*.sh; do
+for t in tests/integration/[0-9]*.sh; do
 	name=$(basename "$t" .sh)
 	case $name in *${ONLY:-}*) ;; *) continue ;; esac
 	start=$(date +%s)

@@ -3,7 +3,8 @@
 # with it, by PR_SET_PDEATHSIG), 20 times each. N=... changes the count.
 . tests/integration/lib.sh
 n=${N:-20}
-mine() { pgrep -f "$1.*$TOP/build/runs/" ; }
+export LAB_RUNS_DIR=$SCRATCH/runs
+mine() { pgrep -f "$1.*$SCRATCH/runs/" ; }
 for sig in INT TERM KILL; do
 	i=0
 	while [ $i -lt "$n" ]; do
@@ -24,7 +25,7 @@ for sig in INT TERM KILL; do
 		if [ -n "$left" ]; then
 			echo "after SIG$sig #$i (exit $rc), left running:"
 			ps -o pid,ppid,cmd -p "$(echo $left | tr ' ' ',')"
-			pkill -9 -f "$TOP/build/runs/" 2>/dev/null
+			pkill -9 -f "$SCRATCH/runs/" 2>/dev/null
 			fail "processes outlived the runner"
 		fi
 		case $sig in INT | TERM)

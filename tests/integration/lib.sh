@@ -12,7 +12,7 @@ skip() { echo "$*"; exit 77; }
 run_check() {
 	out=$("$LAB_RUNNER" check "$@" 2>&1)
 	rc=$?
-	echo "$out"
+	printf "%s\n" "$out"
 	echo "(exit $rc)"
 }
 
