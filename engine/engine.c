@@ -53,6 +53,9 @@ struct run {
 	int have_pids;
 	struct diagnoses diag;
 	int saw_run_init, user_output;
+	int gdb_fd;            /* gdb's listening socket, handed to QEMU */
+	char *qemu_said;       /* QEMU's own complaint, when it would not start */
+	int qemu_said_initrd;
 };
 
 static void
@@ -475,27 +478,17 @@ static void
 on_uart_line(void *ctx, const char *line)
 {
 	struct run *x = ctx;
+	/* Before the firmware's banner, lines are QEMU's own, e.g. an initrd
+	 * too large for the guest's memory. */
+	if (!strncmp(line, "qemu-system-riscv64: ", 21) && !x->qemu_said)
+		x->qemu_said = xstrdup(line + 21);
+	if (x->qemu_said && (strstr(line, "initrd") || strstr(line, "initramfs")))
+		x->qemu_said_initrd = 1;
 	diagnose_line(&x->diag, line);
 	if (strstr(line, "Run /init as init process"))
 		x->saw_run_init = 1;
 	else if (x->saw_run_init && line[0] && line[0] != '[')
 		x->user_output = 1;
-}
-
-/* Wait for QEMU to create its gdb socket (a few ms), or for QEMU to die. */
-static int
-wait_socket(const char *path, struct qemu *q)
-{
-	long long until = now_ms() + 5000;
-	while (now_ms() < until) {
-		struct stat st;
-		if (stat(path, &st) == 0 && S_ISSOCK(st.st_mode))
-			return 0;
-		struct pollfd p = {q->out_fd, POLLHUP, 0};
-		if (poll(&p, 1, 5) > 0 && (p.revents & POLLHUP))
-			return -1;
-	}
-	return -1;
 }
 
 struct boot_end {
@@ -515,13 +508,11 @@ boot(struct run *x, struct matcher *m, struct gdb_session *g, struct boot_end *e
 	long long t0 = now_ms(), deadline;
 
 	memset(end, 0, sizeof(*end));
-	memset(g, 0, sizeof(*g));
-	g->out_fd = -1;
 	qo.kernel = x->kernel;
 	qo.initrd = c->build || x->o->initramfs ? x->cpio : NULL;
 	qo.append = c->append;
 	qo.memory_mb = c->memory_mb;
-	qo.gdb_socket = c->ngdb ? x->socket : NULL;
+	qo.gdb_fd = x->gdb_fd;
 	char *responder = NULL;
 	if (c->network) {
 		responder = xasprintf("%s/tools/responder.sh %s", x->top, c->nonce);
@@ -544,40 +535,22 @@ boot(struct run *x, struct matcher *m, struct gdb_session *g, struct boot_end *e
 	}
 	free(responder);
 	uart = open(r->uart_log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (c->ngdb) {
-		char *script = xasprintf("%s/watch.gdb", r->run_dir);
+	if (g->pid > 0) {
+		/* gdb is up (started before the build); now it connects and sets
+		 * its breakpoints, while QEMU waits (-S). */
 		int pid_off = -1, comm_off = -1;
-		int need_vmlinux = 0;
-		for (size_t i = 0; i < x->nbp; i++)
-			need_vmlinux |= x->bps[i].kernel;
 		char *cache = xasprintf("%s.task-offsets", x->vmlinux);
+		char *script = xasprintf("%s/watch.gdb", r->run_dir);
 		x->have_pids = gdb_task_offsets(x->vmlinux, cache, &pid_off, &comm_off) == 0;
-		free(cache);
-		gdb_write_script(script, x->bps, x->nbp, x->socket, need_vmlinux ? x->vmlinux : NULL,
-				 x->have_pids ? pid_off : -1, comm_off);
-		strv_pushf(&r->commands, "gdb-multiarch -q -nx -batch -x %s", script);
-		if (wait_socket(x->socket, &q) < 0) {
-			/* QEMU stopped at once: what it said is the reason. */
-			struct sb said;
-			char buf[4096];
-			ssize_t n;
-			sb_init(&said);
-			while (said.len < 4096 && (n = read(q.out_fd, buf, sizeof(buf))) > 0)
-				sb_add(&said, buf, (size_t)n);
-			r->last_lines = tail_lines(said.buf, said.len, 20);
-			/* An archive QEMU refuses is the learner's to fix; anything else is the set-up's. */
-			int learners = strstr(said.buf, "initrd") || strstr(said.buf, "initramfs");
-			char *first = said.len ? strtok(said.buf, "\n") : NULL;
-			set_verdict(r, learners ? V_FAIL : V_ERROR, "QEMU stopped before the machine "
-				    "started: %s", first ? first : "(it said nothing)");
-			sb_release(&said);
-		} else if (gdb_start(g, script, r->gdb_log, err, sizeof(err)) < 0) {
-			set_verdict(r, V_ERROR, "%s (is gdb-multiarch installed? make setup)", err);
-		} else {
+		if (gdb_watch(g, script, x->bps, x->nbp, x->socket, x->have_pids ? pid_off : -1,
+			      comm_off) == 0)
 			gdb_on = 1;
-		}
+		strv_pushf(&r->commands, "gdb-multiarch -q -nx < %s", script);
+		free(cache);
 		free(script);
 		if (!gdb_on) {
+			set_verdict(r, V_ERROR, "gdb-multiarch stopped before it could watch (see %s)",
+				    r->gdb_log);
 			qemu_stop(&q);
 			if (uart >= 0)
 				close(uart);
@@ -801,6 +774,11 @@ judge(struct run *x, struct matcher *m, struct gdb_session *g, const struct boot
 		set_verdict(r, V_ERROR, "interrupted");
 	} else if (!failed) {
 		set_verdict(r, V_PASS, "everything the stage expects was seen");
+	} else if (x->qemu_said && !x->saw_run_init && end->qemu_exited && !m->panic_line) {
+		/* QEMU would not start the machine: an archive it refuses is the
+		 * learner's to fix, anything else the set-up's. */
+		set_verdict(r, x->qemu_said_initrd ? V_FAIL : V_ERROR,
+			    "QEMU stopped before the machine started: %s", x->qemu_said);
 	} else if (m->reject_hit >= 0) {
 		set_verdict(r, V_FAIL, "this must not appear: \"%s\"", c->reject[m->reject_hit].text);
 	} else if (end->flood) {
@@ -872,7 +850,8 @@ engine_check(const struct check_opts *o, struct result *r)
 	memset(r, 0, sizeof(*r));
 	memset(&x, 0, sizeof(x));
 	memset(&g, 0, sizeof(g));
-	g.out_fd = -1;
+	g.in_fd = g.out_fd = -1;
+	x.gdb_fd = -1;
 	x.o = o;
 	x.r = r;
 	x.top = o->cat->top;
@@ -936,6 +915,23 @@ engine_check(const struct check_opts *o, struct result *r)
 	if (!have_program("qemu-system-riscv64")) {
 		set_verdict(r, V_ERROR, "qemu-system-riscv64 is not installed: run 'make setup'");
 		goto out;
+	}
+
+	/* gdb starts now, so that its start-up overlaps the build and QEMU's. */
+	x.gdb_fd = -1;
+	if (c->ngdb && !o->prepare_only) {
+		int need_vmlinux = 0;
+		char *script = xasprintf("%s/watch.gdb", r->run_dir);
+		for (size_t i = 0; i < c->ngdb; i++)
+			need_vmlinux |= !strcmp(c->gdb[i].elf, "vmlinux");
+		x.gdb_fd = unix_listen(x.socket, err, sizeof(err));
+		int rc = x.gdb_fd < 0 ? -1 : gdb_start(&g, r->gdb_log, script,
+							need_vmlinux ? x.vmlinux : NULL, err, sizeof(err));
+		free(script);
+		if (rc < 0) {
+			set_verdict(r, V_ERROR, "%s", err);
+			goto out;
+		}
 	}
 
 	/* 1. build */
@@ -1010,8 +1006,11 @@ out:
 		free(x.bps[i].problem);
 	}
 	free(x.bps);
+	if (x.gdb_fd >= 0)
+		close(x.gdb_fd);
 	if (x.socket)
 		unlink(x.socket);
+	free(x.qemu_said);
 	free(x.src);
 	free(x.socket);
 	free(x.dir);

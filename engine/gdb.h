@@ -49,13 +49,12 @@ struct gdb_hit {
 
 struct gdb_session {
 	pid_t pid;
-	int out_fd;
+	int in_fd, out_fd;
 	FILE *transcript;
 	struct sb partial;
 	struct gdb_hit *hits;
 	size_t nhits;
 	int in_bt;
-	int error_next;        /* the next line is the error message */
 	char *error;           /* gdb stopped with this error, or NULL */
 };
 
@@ -65,12 +64,18 @@ struct gdb_session {
  */
 int gdb_task_offsets(const char *vmlinux, const char *cache_path, int *pid_off, int *comm_off);
 
-/* Write the script: breakpoints, then continue until the guest ends. */
-int gdb_write_script(const char *path, const struct gdb_bp *bps, size_t n,
-		     const char *socket, const char *vmlinux, int pid_off, int comm_off);
-
-int gdb_start(struct gdb_session *g, const char *script, const char *transcript,
-	      char *err, size_t errlen);
+/*
+ * gdb is started early, reading its commands from a pipe, so that its own
+ * start-up (and loading vmlinux, for kernel breakpoints) overlaps the build
+ * and QEMU's. gdb_start() sends the settings and the symbol file;
+ * gdb_watch() later sends the rest: connect, one breakpoint per check
+ * line, continue; and closes the pipe (gdb exits when the guest ends).
+ * Both append what they sent to script_path, for the learner to read.
+ */
+int gdb_start(struct gdb_session *g, const char *transcript, const char *script_path,
+	      const char *vmlinux, char *err, size_t errlen);
+int gdb_watch(struct gdb_session *g, const char *script_path, const struct gdb_bp *bps,
+	      size_t n, const char *socket, int pid_off, int comm_off);
 /* Read what gdb printed (non-blocking); returns 0 at end of output. */
 int gdb_read(struct gdb_session *g);
 void gdb_stop(struct gdb_session *g);

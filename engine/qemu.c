@@ -4,6 +4,7 @@
 #include "qemu.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -42,7 +43,13 @@ qemu_argv(const struct qemu_opts *o, struct strv *a)
 		strv_push(a, "-nic");
 		strv_push(a, "none");
 	}
-	if (o->gdb_socket) {
+	if (o->gdb_fd > 0) {
+		strv_push(a, "-chardev");
+		strv_pushf(a, "socket,id=gdb0,fd=%d,server=on,wait=off", o->gdb_fd);
+		strv_push(a, "-gdb");
+		strv_push(a, "chardev:gdb0");
+		strv_push(a, "-S");
+	} else if (o->gdb_socket) {
 		strv_push(a, "-gdb");
 		strv_pushf(a, "unix:%s,server=on,wait=off", o->gdb_socket);
 		strv_push(a, "-S");
@@ -57,7 +64,12 @@ qemu_start(struct qemu *q, const struct qemu_opts *o, char *err, size_t errlen)
 	memset(q, 0, sizeof(*q));
 	q->in_fd = q->out_fd = -1;
 	qemu_argv(o, &a);
+	/* QEMU inherits gdb's listening socket; nothing else does. */
+	if (o->gdb_fd > 0)
+		fcntl(o->gdb_fd, F_SETFD, 0);
 	q->pid = spawn(a.v, NULL, &q->in_fd, &q->out_fd, 1, err, errlen);
+	if (o->gdb_fd > 0)
+		fcntl(o->gdb_fd, F_SETFD, FD_CLOEXEC);
 	strv_release(&a);
 	return q->pid < 0 ? -1 : 0;
 }

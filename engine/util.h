@@ -93,6 +93,13 @@ int kill_group(pid_t pid);
 int run_logged(char *const argv[], const char *cwd, const char *log_path,
 	       long long timeout_ms, int sigfd);
 
+/*
+ * A listening unix socket at path (close-on-exec), or -1 with err filled.
+ * The runner makes gdb's socket itself and hands it to QEMU, so that gdb
+ * can connect the moment it is ready, whether QEMU is up yet or not.
+ */
+int unix_listen(const char *path, char *err, size_t errlen);
+
 /* Last n lines of a text, as one string (caller frees). */
 char *tail_lines(const char *text, size_t len, int n);
 
