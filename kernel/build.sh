@@ -51,6 +51,7 @@ mkdir -p "$out"
 # 2. Configure. lab: tinyconfig, merge the fragment, let olddefconfig fill in
 #    the rest, then prove every fragment line made it into .config.
 frag=${LAB_KERNEL_FRAGMENT:-$top/kernel/lab.config}
+fresh=0
 if [ "$config" = lab ]; then
 	if [ ! -e "$out/.config" ] || ! cmp -s "$frag" "$out/.fragment-applied"; then
 		echo "kernel: configuring lab = tinyconfig + kernel/lab.config"
@@ -59,6 +60,7 @@ if [ "$config" = lab ]; then
 			die "merge_config.sh failed, see $log"
 		$kmake olddefconfig >>"$log" 2>&1 || die "olddefconfig failed, see $log"
 		cp "$frag" "$out/.fragment-applied"
+		fresh=1
 	fi
 	# Every CONFIG_X=v (or "# CONFIG_X is not set") of the fragment must stand
 	# in .config exactly; Kconfig drops a symbol whose dependencies are off.
@@ -66,10 +68,14 @@ if [ "$config" = lab ]; then
 		while IFS= read -r line; do
 			grep -qxF "$line" "$out/.config" || echo "  $line"
 		done)
-	if [ -n "$missing" ]; then
+	if [ -n "$missing" ] && [ "$fresh" = 1 ]; then
 		rm -f "$out/.fragment-applied"
 		printf 'kernel: these lines of %s are not in the final .config:\n%s\n' "$frag" "$missing" >&2
 		die "a symbol that does not exist, or whose dependencies are off, is dropped silently by Kconfig; fix $frag (menuconfig's / search shows each symbol's dependencies)"
+	elif [ -n "$missing" ]; then
+		# A later edit (make menuconfig) changed these: the learner's choice.
+		printf 'kernel: note: your .config (changed with menuconfig?) differs from %s in:\n%s\n' \
+			"$frag" "$missing"
 	fi
 elif [ ! -e "$out/.config" ]; then
 	echo "kernel: configuring defconfig (the stock riscv configuration)"

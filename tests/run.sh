@@ -62,7 +62,7 @@ for t in tests/integration/[0-9]*.sh; do
 done
 
 # No QEMU or gdb that a test started may be left behind.
-left=$(pgrep -af "qemu-system-riscv64.*$top/build|gdb-multiarch.*$top/build" | grep -v pgrep)
+left=$(pgrep -af "(qemu-system-riscv64|gdb-multiarch).*$top/build/(runs|test-scratch)" | grep -v pgrep)
 if [ -n "$left" ]; then
 	echo "not ok - no-leftover-processes"
 	echo "$left" | sed 's/^/#   /'

@@ -9,6 +9,16 @@ echo "no-op make kernel: $((t1 - t0)) ms"
 [ $((t1 - t0)) -lt 2000 ] || fail "no-op make kernel took $((t1 - t0)) ms"
 grep -q 'CC\|configuring' "$SCRATCH/noop.txt" && fail "the no-op build rebuilt something"
 
+# A .config changed after configuring (make menuconfig writes it) is built as
+# it is: the fragment is not applied over it again.
+touch build/kernel/lab/.config
+cp build/kernel/lab/.config "$SCRATCH/config.before"
+make --no-print-directory kernel >"$SCRATCH/edited.txt" 2>&1 || { cat "$SCRATCH/edited.txt"; fail "make kernel after a .config edit"; }
+cat "$SCRATCH/edited.txt"
+grep -q 'configuring' "$SCRATCH/edited.txt" && fail "the edited .config was configured over"
+grep -q 'Image ready' "$SCRATCH/edited.txt" || fail "an edited .config did not rebuild"
+cmp -s build/kernel/lab/.config "$SCRATCH/config.before" || fail "the edited .config changed"
+
 cp kernel/lab.config "$SCRATCH/frag.config"
 echo "CONFIG_DOES_NOT_EXIST=y" >>"$SCRATCH/frag.config"
 LAB_KERNEL_FRAGMENT=$SCRATCH/frag.config LAB_KERNEL_OUT=$SCRATCH/kout \
