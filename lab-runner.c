@@ -674,17 +674,8 @@ cmd_debug(struct ctx *c, int argc, char **argv)
 	qo.initrd = r.initrd_path;
 	qo.memory_mb = 128;
 	qo.gdb_socket = sock;
+	qo.serial_file = uart;   /* the terminal is gdb's */
 	qemu_argv(&qo, &a);
-	/* The guest's UART goes to a file: the terminal is gdb's. */
-	for (size_t i = 0; i < a.n; i++)
-		if (!strcmp(a.v[i], "-nographic")) {
-			free(a.v[i]);
-			a.v[i] = xasprintf("-display");
-			strv_push(&a, "none");
-			strv_push(&a, "-serial");
-			strv_pushf(&a, "file:%s", uart);
-			break;
-		}
 	pid_t q = spawn(a.v, NULL, NULL, NULL, 1, err, sizeof(err));
 	strv_release(&a);
 	if (q < 0) {
@@ -700,6 +691,7 @@ cmd_debug(struct ctx *c, int argc, char **argv)
 		sb_printf(&g, "file %s\n", r.init_elf);
 	else
 		sb_printf(&g, "file %s\n", r.vmlinux_path);
+	sb_puts(&g, "set confirm off\n");
 	sb_printf(&g, "target remote %s\n", sock);
 	sb_printf(&g, "hbreak %s\ncontinue\n", r.init_elf ? "main" : "start_kernel");
 	write_file_atomic(script, g.buf, g.len);
@@ -720,20 +712,23 @@ out:
 	return rc;
 }
 
-/* Newest modification time of the files in a folder (not recursing into build output). */
-static time_t
+/* Newest modification time of the files in a folder, in ns (a save within
+ * the same second counts too). */
+static long long
 newest(const char *dir)
 {
 	DIR *d = opendir(dir);
 	struct dirent *e;
-	time_t t = 0;
+	long long t = 0;
 	while (d && (e = readdir(d))) {
 		if (e->d_name[0] == '.' || !strcmp(e->d_name, "initramfs.cpio"))
 			continue;
 		char *p = xasprintf("%s/%s", dir, e->d_name);
 		struct stat st;
-		if (stat(p, &st) == 0 && st.st_mtime > t && S_ISREG(st.st_mode))
-			t = st.st_mtime;
+		long long m;
+		if (stat(p, &st) == 0 && S_ISREG(st.st_mode) &&
+		    (m = (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec) > t)
+			t = m;
 		free(p);
 	}
 	if (d)
@@ -752,11 +747,11 @@ cmd_watch(struct ctx *c, int argc, char **argv)
 	if (!s)
 		return 2;
 	char *dir = t.dir ? xstrdup(t.dir) : stage_path(&c->cat, s, "lab");
-	time_t seen = 0;
+	long long seen = 0;
 	printf("Watching %s: every time you save a file there, it is checked again.\n"
 	       "Press Enter to stop (it never moves on by itself; ./lab-runner next does).\n", dir);
 	for (;;) {
-		time_t now = newest(dir);
+		long long now = newest(dir);
 		if (now != seen) {
 			seen = now;
 			enum verdict v = run_check(c, s, &t, &interrupted);

@@ -16,7 +16,14 @@ qemu_argv(const struct qemu_opts *o, struct strv *a)
 	strv_push(a, "qemu-system-riscv64");
 	strv_push(a, "-machine");
 	strv_push(a, "virt");
-	strv_push(a, "-nographic");
+	if (o->serial_file) {
+		strv_push(a, "-display");
+		strv_push(a, "none");
+		strv_push(a, "-serial");
+		strv_pushf(a, "file:%s", o->serial_file);
+	} else {
+		strv_push(a, "-nographic");
+	}
 	strv_push(a, "-no-reboot");
 	strv_pushf(a, "-m");
 	strv_pushf(a, "%d", o->memory_mb);
