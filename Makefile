@@ -36,7 +36,7 @@ SANFLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sani
 
 all: lab-runner
 
-start: setup kernel lab-runner
+start: setup kernel busybox lab-runner
 	./lab-runner next
 
 setup:
@@ -91,7 +91,7 @@ build/unit/test_%: tests/unit/test_%.c $(ENGINE) $(HEADERS) tests/unit/unit.h
 
 unit-tests: $(UNIT_BIN)
 
-test: setup kernel lab-runner asan unit-tests
+test: setup kernel busybox lab-runner asan unit-tests
 	@tests/run.sh
 
 bench: setup kernel lab-runner

@@ -461,7 +461,7 @@ resolve_breakpoints(struct run *x)
 			b->symbol = xstrdup(firstsym ? firstsym : g->symbols);
 		if (rc == -1)
 			b->problem = xasprintf("/%s has no function %s: the program never calls it "
-					       "(or it was not linked in)", g->elf, g->symbols);
+					       "(or it was not linked in)", g->elf, b->symbol);
 		else if (rc == -2)
 			b->problem = xasprintf("cannot read the symbols of /%s (stripped, or not a 64-bit "
 					       "RISC-V program): build it with -g and do not strip it", g->elf);
@@ -551,7 +551,7 @@ boot(struct run *x, struct matcher *m, struct gdb_session *g, struct boot_end *e
 		if (!gdb_on) {
 			set_verdict(r, V_ERROR, "gdb-multiarch stopped before it could watch (see %s)",
 				    r->gdb_log);
-			qemu_stop(&q);
+			qemu_stop(&q, 0);
 			if (uart >= 0)
 				close(uart);
 			return;
@@ -621,7 +621,7 @@ boot(struct run *x, struct matcher *m, struct gdb_session *g, struct boot_end *e
 	}
 	if (gdb_on)
 		gdb_read(g);
-	end->qemu_status = qemu_stop(&q);
+	end->qemu_status = qemu_stop(&q, end->qemu_exited);
 	gdb_stop(g);
 	if (uart >= 0)
 		close(uart);
@@ -870,6 +870,8 @@ engine_check(const struct check_opts *o, struct result *r)
 	if (o->timeout_s > 0)
 		c->timeout_s = o->timeout_s;
 	r->max_points = c->points;
+	r->network = c->network;
+	memcpy(r->nonce, c->nonce, sizeof(r->nonce));
 	free(r->title);
 	r->title = xstrdup(c->title);
 

@@ -54,6 +54,8 @@ struct result {
 	long maxrss_kb;        /* peak resident memory of this process (getrusage) */
 	long children_maxrss_kb; /* and of its largest child so far (QEMU) */
 	struct strv commands;  /* QEMU's and gdb's command lines */
+	int network;           /* the stage boots with the lab's web responder */
+	char nonce[9];         /* this run's fresh value */
 	/* What was (or would be) booted: set once the build succeeded. */
 	char *kernel_path, *vmlinux_path, *initrd_path, *init_elf;
 };

@@ -31,7 +31,7 @@ gdb_task_offsets(const char *vmlinux, const char *cache_path, int *pid_off, int 
 	char *expr = xstrdup("printf \"%d %d\\n\", &((struct task_struct *)0)->pid, "
 			     "&((struct task_struct *)0)->comm");
 	char *argv[] = {"gdb-multiarch", "-q", "-nx", "-batch", (char *)vmlinux, "-ex", expr, NULL};
-	char *log = xasprintf("%s.log", cache_path);
+	char *log = xasprintf("%s.log.%d", cache_path, (int)getpid());
 	int rc = run_logged(argv, NULL, log, 60000, -1);
 	free(expr);
 	*pid_off = *comm_off = -1;
@@ -46,10 +46,12 @@ gdb_task_offsets(const char *vmlinux, const char *cache_path, int *pid_off, int 
 	}
 	unlink(log);
 	free(log);
+	if (*pid_off <= 0)
+		return -1;     /* not cached: it may be a kernel being rebuilt */
 	char line[64];
 	int n = snprintf(line, sizeof(line), "%d %d\n", *pid_off, *comm_off);
 	write_file_atomic(cache_path, line, (size_t)n);
-	return *pid_off > 0 ? 0 : -1;
+	return 0;
 }
 
 /* Send text to gdb and keep a copy in the script file. */
@@ -98,7 +100,11 @@ gdb_start(struct gdb_session *g, const char *transcript, const char *script_path
 	sb_init(&s);
 	sb_puts(&s, "# Sent to gdb-multiarch by lab-runner, from the check's gdb lines.\n"
 		    "set pagination off\nset confirm off\nset width 0\nset height 0\n"
-		    "set print frame-arguments none\n");
+		    "set print frame-arguments none\n"
+		    "# No OS ABI: gdb then steps over a breakpoint with the target's own\n"
+		    "# single-step, instead of planting a breakpoint after the instruction\n"
+		    "# (which goes wrong across an ecall into execve).\n"
+		    "set osabi none\n");
 	if (vmlinux)
 		sb_printf(&s, "file %s\n", vmlinux);
 	unlink(script_path);

@@ -82,13 +82,17 @@ qemu_start(struct qemu *q, const struct qemu_opts *o, char *err, size_t errlen)
 }
 
 int
-qemu_stop(struct qemu *q)
+qemu_stop(struct qemu *q, int exiting)
 {
 	int st = 0, rc = -1;
 
 	if (q->pid > 0) {
-		/* Already gone? Then its status is real; else kill it. */
+		/* Gone, or going? Then its status is real; else kill it. */
 		pid_t r = waitpid(q->pid, &st, WNOHANG);
+		for (int i = 0; exiting && r == 0 && i < 200; i++) {
+			usleep(10000);
+			r = waitpid(q->pid, &st, WNOHANG);
+		}
 		if (r == q->pid) {
 			kill(-q->pid, SIGKILL);
 			rc = WIFEXITED(st) ? WEXITSTATUS(st) : -1;

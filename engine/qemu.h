@@ -46,7 +46,11 @@ struct qemu {
 /* The whole command line (for --verbose and for `run`). */
 void qemu_argv(const struct qemu_opts *o, struct strv *argv);
 int qemu_start(struct qemu *q, const struct qemu_opts *o, char *err, size_t errlen);
-/* Kill and reap; returns QEMU's exit status, or -1 if it had to be killed. */
-int qemu_stop(struct qemu *q);
+/*
+ * Stop QEMU and reap it; returns its exit status, or -1 if it had to be
+ * killed. exiting: its output has ended, so it is on its way out: give it
+ * up to 2 s to exit by itself, so that its real status is known.
+ */
+int qemu_stop(struct qemu *q, int exiting);
 
 #endif

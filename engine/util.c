@@ -471,7 +471,11 @@ tree_hash_rec(const char *dir, const char *rel, unsigned long long *h, int depth
 		char *sub = xasprintf("%s/%s", rel, names.v[i]);
 		struct stat st;
 		if (lstat(path, &st) == 0) {
-			long long meta[4] = {st.st_mode, st.st_size, st.st_mtim.tv_sec, st.st_mtim.tv_nsec};
+			/* A folder's own size and time say nothing make uses (and a
+			 * copy gets new ones): only a file's count. */
+			int isdir = S_ISDIR(st.st_mode);
+			long long meta[4] = {st.st_mode, isdir ? 0 : st.st_size, isdir ? 0 : st.st_mtim.tv_sec,
+					     isdir ? 0 : st.st_mtim.tv_nsec};
 			fnv(h, sub, strlen(sub) + 1);
 			fnv(h, meta, sizeof(meta));
 			if (S_ISDIR(st.st_mode)) {

@@ -136,8 +136,14 @@ if command -v gdb-multiarch >/dev/null; then
 	gdb-multiarch -q -nx -batch "$out/vmlinux" -ex 'printf "%d %d\n", &((struct task_struct *)0)->pid, &((struct task_struct *)0)->comm' \
 		2>/dev/null | tail -n 1 >"$out/vmlinux.task-offsets.tmp" || true
 	# No debug info (defconfig): "-1 -1" tells the runner not to ask again.
-	[ -s "$out/vmlinux.task-offsets.tmp" ] || echo "-1 -1" >"$out/vmlinux.task-offsets.tmp"
-	mv "$out/vmlinux.task-offsets.tmp" "$out/vmlinux.task-offsets"
+	if [ ! -s "$out/vmlinux.task-offsets.tmp" ] && ! grep -q '^CONFIG_DEBUG_INFO=y' "$out/.config"; then
+		echo "-1 -1" >"$out/vmlinux.task-offsets.tmp"
+	fi
+	if [ -s "$out/vmlinux.task-offsets.tmp" ]; then
+		mv "$out/vmlinux.task-offsets.tmp" "$out/vmlinux.task-offsets"
+	else
+		rm -f "$out/vmlinux.task-offsets.tmp"
+	fi
 fi
 touch "$out/.built"
 echo "kernel($config): $(du -h "$out/arch/riscv/boot/Image" | cut -f1) Image ready in $(($(date +%s) - start)) s: build/kernel/$config/arch/riscv/boot/Image"

@@ -1,0 +1,182 @@
+/*
+ * init.c: PID 1 of stage 04, a real init for a BusyBox system.
+ *
+ * The kernel runs this program first, as PID 1, with the console on file
+ * descriptors 0, 1 and 2 and nothing mounted but the initramfs. It does
+ * what every init does, in miniature:
+ *
+ *   1. mount the kernel's own filesystems: /proc, /sys and /dev;
+ *   2. make sure that 0, 1 and 2 are open on the console (done for you);
+ *   3. start the shell in a new session, with /dev/ttyS0 as its
+ *      controlling terminal, so that job control (Ctrl-C, Ctrl-Z, fg, bg)
+ *      works;
+ *   4. collect every child that ends, orphans included, so that none
+ *      stays a zombie;
+ *   5. when the shell ends: sync, then power the machine off.
+ *
+ * PID 1 never returns from main: the kernel would panic.
+ *
+ * Look for TODO. README.md explains each step; ./lab-runner hint helps.
+ */
+#define _DEFAULT_SOURCE	/* POSIX, plus sync() and other Unix classics */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/reboot.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define SHELL_PATH	"/bin/sh"	/* a symbolic link to /bin/busybox */
+#define TTY_PATH	"/dev/ttyS0"	/* the UART: QEMU's serial port */
+#define CONSOLE_PATH	"/dev/console"
+
+/*
+ * Mount the kernel filesystem of type `type` on the folder dir, creating
+ * the folder first if the archive did not bring it. A failure is reported,
+ * not fatal: a system without /proc is crippled, but PID 1 must go on.
+ */
+static void
+mount_fs(const char *type, const char *dir, unsigned long flags)
+{
+	/*
+	 * TODO: create the folder with mkdir(dir, 0755). If that fails with
+	 * errno EEXIST, all is well: the folder is already there. Any other
+	 * failure: print "init: mkdir DIR: REASON" (strerror(errno)) on
+	 * stderr and return.
+	 *
+	 * TODO: mount(type, dir, type, flags, NULL). The first argument is
+	 * the "device": a virtual filesystem has none, and any name will do;
+	 * its type is the custom. On failure print "init: mount TYPE on DIR:
+	 * REASON".
+	 */
+	(void)type;	/* TODO: delete these three lines: they only silence */
+	(void)dir;	/* "unused parameter" warnings until you use them */
+	(void)flags;
+}
+
+/*
+ * Make sure file descriptors 0, 1 and 2 are open, on the console. The
+ * kernel opens /dev/console for init, but only if that file exists in the
+ * initramfs; if it did not, they are closed, and anything init or its
+ * children print would be lost. Returns 0, or -1 if the console cannot be
+ * opened. (Complete: read it.)
+ */
+static int
+open_console(void)
+{
+	for (int fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) >= 0)
+			continue;	/* already open */
+		/*
+		 * open() returns the lowest free number, and 0 .. fd-1 are
+		 * open by now: so this is fd itself. O_NOCTTY: init takes no
+		 * controlling terminal; the terminal's Ctrl-C is for the
+		 * user's jobs, not for PID 1.
+		 */
+		if (open(CONSOLE_PATH, O_RDWR | O_NOCTTY) != fd)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * In the child: become the leader of a new session, take TTY_PATH as the
+ * session's controlling terminal and as stdin, stdout and stderr, and
+ * become the shell. Never returns.
+ */
+static void
+exec_shell(void)
+{
+	/*
+	 * TODO: setsid(), so that this process leads a new session (it has
+	 * no controlling terminal yet). Report a failure with perror.
+	 *
+	 * TODO: open TTY_PATH with O_RDWR | O_NOCTTY, and make it the
+	 * controlling terminal of the session: ioctl(fd, TIOCSCTTY, 0).
+	 *
+	 * TODO: make fd the shell's stdin, stdout and stderr: dup2(fd, 0),
+	 * and the same for 1 and 2. Then close fd, unless it is one of 0-2.
+	 *
+	 * Check each call. If the tty cannot be opened, say so and go on to
+	 * the exec: a shell without job control is better than none.
+	 */
+
+	execl(SHELL_PATH, "sh", (char *)NULL);
+	perror("init: cannot run " SHELL_PATH);
+	_exit(127);	/* _exit: do not flush the stdio buffers copied from init */
+}
+
+/*
+ * Wait until the child pid ends, and store how it ended in *status. Returns
+ * 0, or -1 if wait failed for a reason other than a signal.
+ *
+ * Every process whose parent has ended is adopted by PID 1, and only its
+ * parent can collect its exit status: until then, an ended process stays a
+ * zombie. So PID 1 waits for ANY child, and goes on until the one it is
+ * waiting for is among those it collected.
+ */
+static int
+wait_for(pid_t pid, int *status)
+{
+	/*
+	 * TODO: forever: wait(status), which returns the PID of whichever
+	 * child ended (it has been collected: no zombie), or -1.
+	 *   - it is pid: return 0;
+	 *   - -1 with errno EINTR (a signal came): wait again;
+	 *   - -1 otherwise: return -1;
+	 *   - another PID: an orphan ended; wait again.
+	 */
+	(void)pid;	/* TODO: delete these three lines */
+	(void)status;
+	errno = ENOSYS;	/* makes perror say "Function not implemented" */
+	return -1;
+}
+
+int
+main(void)
+{
+	pid_t pid;
+	int status;
+
+	/* Steps 1 and 2. /dev first: the console is there. */
+	mount_fs("devtmpfs", "/dev", MS_NOSUID);
+	if (open_console() < 0)
+		perror("init: open " CONSOLE_PATH);	/* maybe nobody sees this */
+	mount_fs("proc", "/proc", MS_NOSUID | MS_NODEV | MS_NOEXEC);
+	mount_fs("sysfs", "/sys", MS_NOSUID | MS_NODEV | MS_NOEXEC);
+
+	/* Every program started from here on inherits PATH. */
+	if (setenv("PATH", "/bin", 1) < 0)
+		perror("init: setenv PATH");
+
+	/* Step 3: the shell, in a child process. */
+	fflush(stdout);	/* nothing buffered must be copied into the child */
+	pid = fork();
+	if (pid == 0)
+		exec_shell();
+	if (pid < 0)
+		perror("init: fork");
+
+	/* Step 4: collect children until the shell itself has ended. */
+	else if (wait_for(pid, &status) < 0)
+		perror("init: wait");
+	else if (WIFEXITED(status))
+		printf("init: the shell exited (status %d), powering off\n", WEXITSTATUS(status));
+	else if (WIFSIGNALED(status))
+		printf("init: the shell was killed by signal %d, powering off\n", WTERMSIG(status));
+	fflush(stdout);
+
+	/*
+	 * Step 5. TODO: sync(), then reboot(RB_POWER_OFF). If reboot
+	 * returns, it failed: say so (perror), then wait forever
+	 * (for (;;) pause();) because PID 1 must never return.
+	 */
+	return 0;	/* TODO: delete: the kernel panics when PID 1 returns */
+}
