@@ -27,6 +27,7 @@
 
 #include "catalog.h"
 #include "engine.h"
+#include "grade.h"
 #include "qemu.h"
 #include "report.h"
 #include "state.h"
@@ -878,6 +879,12 @@ cmd_kernel(struct ctx *c, int argc, char **argv)
 	return rc;
 }
 
+static int
+cmd_grade(struct ctx *c, int argc, char **argv)
+{
+	return grade_main(&c->cat, argc, argv, c->sigfd, c->color);
+}
+
 static int cmd_help(struct ctx *c, int argc, char **argv);
 
 /* The table of commands, as git.c has it. */
@@ -898,6 +905,7 @@ static const struct cmd commands[] = {
 	{"reset", cmd_reset, "reset STAGE [--yes]",
 	 "put the starter back in labs/STAGE, after saving your files in labs/.backup/"},
 	{"watch", cmd_watch, "watch [STAGE]", "check again every time you save a file (Enter stops)"},
+	{"grade", cmd_grade, GRADE_USAGE, GRADE_HELP},
 	{"verify", cmd_verify, "verify [--kernel lab|defconfig]",
 	 "for lab authors: every check parses, every page and hint exists, every solution passes, every starter fails"},
 	{"kernel", cmd_kernel, "kernel build|menuconfig [lab|defconfig]",

@@ -30,6 +30,7 @@
 #define UART_LOG_CAP   (1024 * 1024)       /* bytes of UART kept on disk */
 #define UART_FLOOD     (64ull * 1024 * 1024) /* bytes after which we stop listening */
 #define BUILD_TIMEOUT  (300 * 1000)
+#define GRADE_BUILD_TIMEOUT (90 * 1000)
 #define COPY_MAX       (64u * 1024 * 1024)
 
 const char *
@@ -55,6 +56,7 @@ struct run {
 	int saw_run_init, user_output;
 	int gdb_fd;            /* gdb's listening socket, handed to QEMU */
 	char *qemu_said;       /* QEMU's own complaint, when it would not start */
+	char *sockdir;         /* a short folder for the socket, when run_dir is too deep */
 	int qemu_said_initrd;
 };
 
@@ -157,8 +159,15 @@ build_grading(struct run *x)
 		char *from = xasprintf("%s/%s", x->dir, c->sources[i]);
 		char *to = xasprintf("%s/%s", x->src, c->sources[i]);
 		struct stat st;
-		if (lstat(from, &st) < 0 || !S_ISREG(st.st_mode)) {
-			set_verdict(r, V_ERROR, "the submission has no %s (a regular file)", c->sources[i]);
+		/* Untrusted: the file, and every folder on its way, must be the
+		 * submission's own (no link out to the host's files). */
+		char *real = realpath(from, NULL), *base = realpath(x->dir, NULL);
+		int inside = real && base && !strncmp(real, base, strlen(base)) && real[strlen(base)] == '/';
+		free(real);
+		free(base);
+		if (lstat(from, &st) < 0 || !S_ISREG(st.st_mode) || !inside) {
+			set_verdict(r, V_ERROR, "the submission has no %s (a regular file of its own)",
+				    c->sources[i]);
 			free(from);
 			free(to);
 			return -1;
@@ -179,6 +188,15 @@ build_grading(struct run *x)
 	for (size_t i = 0; i < c->ncompile; i++) {
 		struct compile_rule *cr = &c->compile[i];
 		struct strv argv = {0};
+		/* The compiler reads what the submission names (#include
+		 * "/dev/zero"...): bound its time, memory and output. */
+		if (have_program("prlimit")) {
+			strv_push(&argv, "prlimit");
+			strv_push(&argv, "--cpu=60");
+			strv_push(&argv, "--as=4000000000");
+			strv_push(&argv, "--fsize=200000000");
+			strv_push(&argv, "--");
+		}
 		strv_push(&argv, "riscv64-linux-gnu-gcc");
 		strv_push(&argv, "-static");
 		strv_push(&argv, "-no-pie");
@@ -203,7 +221,7 @@ build_grading(struct run *x)
 			free(d);
 		}
 		free(outdir);
-		int rc = run_logged(argv.v, x->src, one, BUILD_TIMEOUT, x->o->sigfd);
+		int rc = run_logged(argv.v, x->src, one, GRADE_BUILD_TIMEOUT, x->o->sigfd);
 		char *out;
 		if (log && read_file(one, &out, NULL) == 0) {
 			fputs(out, log);
@@ -663,7 +681,10 @@ judge_answers(struct run *x)
 		const struct answer *a = &c->answers[i];
 		char *path = xasprintf("%s/%s", x->dir ? x->dir : ".", a->file), *text = NULL;
 		char *value = NULL;
-		if (x->dir && read_file(path, &text, NULL) == 0) {
+		struct stat st;
+		/* When grading, only a plain file of the submission's own is read. */
+		int readable = x->dir && (!x->o->grading || (lstat(path, &st) == 0 && S_ISREG(st.st_mode)));
+		if (readable && read_file(path, &text, NULL) == 0) {
 			size_t kl = strlen(a->key);
 			for (char *l = text; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
 				while (*l == ' ' || *l == '\t')
@@ -803,9 +824,11 @@ judge(struct run *x, struct matcher *m, struct gdb_session *g, const struct boot
 		return;
 	if (x->diag.exitcode_seen) {
 		/* The exit code of init, decoded, unless the stage wanted exactly that. */
+		char code[32];
 		int wanted = 0;
+		snprintf(code, sizeof(code), "exitcode=0x%08x", x->diag.exitcode);
 		for (size_t i = 0; i < r->nitems; i++)
-			if (r->items[i].ok && strstr(r->items[i].text, "Attempted to kill init!"))
+			if (strstr(r->items[i].text, "Attempted to kill init!") && strstr(r->items[i].text, code))
 				wanted = 1;
 		if (!wanted) {
 			diagnose_exitcode(x->diag.exitcode, msg, sizeof(msg));
@@ -893,6 +916,16 @@ engine_check(const struct check_opts *o, struct result *r)
 	r->build_log = xasprintf("%s/build.log", r->run_dir);
 	x.src = xasprintf("%s/src", r->run_dir);
 	x.socket = xasprintf("%s/gdb.sock", r->run_dir);
+	if (strlen(x.socket) >= 100) {
+		/* A unix socket's path has at most 107 bytes: a lab in a deep
+		 * folder gets its socket in a short private folder instead. */
+		char tmp[] = "/tmp/lab-runner.XXXXXX";
+		if (mkdtemp(tmp)) {
+			x.sockdir = xstrdup(tmp);
+			free(x.socket);
+			x.socket = xasprintf("%s/gdb.sock", tmp);
+		}
+	}
 	x.dir = o->dir ? xstrdup(o->dir) : NULL;
 	x.cpio = o->initramfs ? xstrdup(o->initramfs) : xasprintf("%s/initramfs.cpio", x.src);
 
@@ -1012,6 +1045,10 @@ out:
 		close(x.gdb_fd);
 	if (x.socket)
 		unlink(x.socket);
+	if (x.sockdir) {
+		rmdir(x.sockdir);
+		free(x.sockdir);
+	}
 	free(x.qemu_said);
 	free(x.src);
 	free(x.socket);

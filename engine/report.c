@@ -90,12 +90,37 @@ report_text(FILE *f, const struct result *r, int color, int verbose)
 	fputs("\n", f);
 }
 
+/* The length of the valid UTF-8 sequence at s, or 0 if it is not one. */
+static int
+utf8_len(const unsigned char *s)
+{
+	int n = s[0] < 0x80 ? 1 : (s[0] & 0xe0) == 0xc0 ? 2 : (s[0] & 0xf0) == 0xe0 ? 3
+		: (s[0] & 0xf8) == 0xf0 ? 4 : 0;
+	if (n == 2 && s[0] < 0xc2)
+		return 0;   /* overlong */
+	for (int i = 1; i < n; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	return n;
+}
+
 void
 json_string(FILE *f, const char *s)
 {
 	fputc('"', f);
 	for (; s && *s; s++) {
 		unsigned char c = (unsigned char)*s;
+		/* What the guest printed may be any bytes: JSON wants UTF-8. */
+		if (c >= 0x80) {
+			int n = utf8_len((const unsigned char *)s);
+			if (n == 0) {
+				fputs("\\ufffd", f);
+			} else {
+				fwrite(s, 1, (size_t)n, f);
+				s += n - 1;
+			}
+			continue;
+		}
 		if (c == '"' || c == '\\')
 			fprintf(f, "\\%c", c);
 		else if (c == '\n')
