@@ -7,8 +7,8 @@
  * so an interrupted grading never leaves a finished-looking report.
  *
  * One check is a job: a (submission, stage) pair. A job whose stage
- * folder is missing, or is a symbolic link, becomes an ERROR row without
- * running. The others each run in a child process, which writes its row
+ * folder is missing or is a symbolic link, or whose check has no compile
+ * lines, becomes an ERROR row without running. The others each run in a child process, which writes its row
  * of every format to files named after the job (its "base") and then
  * exits; the parent reads them back in the report's order. A child that
  * dies without writing its row gets an ERROR row from the parent: a
@@ -296,11 +296,8 @@ view_init(struct view *v, const char *sub, size_t number, const struct result *r
 		const struct item *it = &r->items[i];
 		if (it->ok)
 			continue;
-		/* A reject's detail is the guest's line, cut wherever the run
-		 * stopped: the headline and the UART lines say it already. */
-		int with_detail = it->detail && strcmp(it->kind, "reject");
 		char *text = grade_clean(it->text, nonce, r->run_dir, 0);
-		char *detail = with_detail ? grade_clean(it->detail, nonce, r->run_dir, 1) : NULL;
+		char *detail = it->detail ? grade_clean(it->detail, nonce, r->run_dir, 1) : NULL;
 		char *line = detail ? xasprintf("%s %s %s: %s", item_mark(it), it->kind, text, detail)
 			: xasprintf("%s %s %s", item_mark(it), it->kind, text);
 		for (char *nl; (nl = strchr(line, '\n'));)
@@ -750,8 +747,9 @@ kill_all(struct grading *g)
 }
 
 /*
- * Run every job, at most g->jobs at once. Returns 0 when all have a row,
- * 130 when a signal arrived on g->sigfd (every child killed).
+ * Run every job, at most g->jobs at once. Returns 0 when all have a row;
+ * 130 when a signal arrived on g->sigfd, 2 if poll() failed (then every
+ * child has been killed).
  */
 static int
 run_jobs(struct grading *g)
@@ -1230,15 +1228,22 @@ make_root(struct grading *g)
 static int
 prepare(struct grading *g)
 {
-	char err[512];
+	char err[512], *path;
+	int rc = 0;
 
 	if (make_root(g) < 0)
 		return 2;
+	/* A stage whose check builds an archive but says nothing of how to
+	 * build it untrusted cannot be graded: each of its rows says so. */
+	char **why = xcalloc(g->nstages, sizeof(*why));
 	for (size_t s = 0; s < g->nstages; s++) {
 		struct check c;
-		char *path = stage_path(g->cat, g->stages[s], "check");
+		path = stage_path(g->cat, g->stages[s], "check");
 		if (check_parse(&c, path, NULL, err, sizeof(err)) == 0) {
 			g->max_points[g->stages[s] - g->cat->stages] = c.points;
+			if (c.build && !c.ncompile)
+				why[s] = xasprintf("checks/%s.check has no compile lines: this stage cannot "
+						   "be graded (docs/grading.md)", g->stages[s]->name);
 			check_release(&c);
 		}
 		free(path);
@@ -1255,8 +1260,8 @@ prepare(struct grading *g)
 		sb_printf(&index, "%03zu %s %s\n", i + 1, sub->name, sub->path);
 		if (mkdir_p(sub->runs, 0755) < 0) {
 			fprintf(stderr, "lab-runner: grade: cannot create %s: %s\n", sub->runs, strerror(errno));
-			sb_release(&index);
-			return 2;
+			rc = 2;
+			goto out;
 		}
 		for (size_t s = 0; s < g->nstages; s++) {
 			struct job *j = &g->job[i * g->nstages + s];
@@ -1265,16 +1270,23 @@ prepare(struct grading *g)
 			j->number = i * g->nstages + s + 1;
 			j->dir = xasprintf("%s/labs/%s", sub->path, j->stage->name);
 			j->base = xasprintf("%s/%s", sub->runs, j->stage->name);
-			j->problem = folder_problem(sub, j->stage);
+			j->problem = why[s] ? xstrdup(why[s]) : folder_problem(sub, j->stage);
 			j->max_points = g->max_points[j->stage - g->cat->stages];
 			j->verdict = V_ERROR;
 		}
 	}
-	char *path = xasprintf("%s/submissions.txt", g->root);
-	int rc = write_file_atomic(path, index.buf, index.len);
+	path = xasprintf("%s/submissions.txt", g->root);
+	if (write_file_atomic(path, index.buf, index.len) < 0) {
+		fprintf(stderr, "lab-runner: grade: cannot write %s: %s\n", path, strerror(errno));
+		rc = 2;
+	}
 	free(path);
+out:
 	sb_release(&index);
-	return rc < 0 ? 2 : 0;
+	for (size_t s = 0; s < g->nstages; s++)
+		free(why[s]);
+	free(why);
+	return rc;
 }
 
 static void

@@ -131,8 +131,8 @@ junit_facts "$SCRATCH/j1.xml" >"$SCRATCH/j1.junitfacts" || fail "the JUnit XML o
 junit_facts "$SCRATCH/j2.xml" >"$SCRATCH/j2.junitfacts" || fail "the JUnit XML of --jobs 2 is not valid"
 
 # The same reports whatever --jobs is. What a guest prints may differ from
-# boot to boot (a crash dump's randomised stack addresses, a line cut where
-# a reject stopped the run): everything else must be the same bytes.
+# boot to boot (a crash dump's randomised stack addresses, how much of a
+# panic arrives before the run stops): everything else must be the same.
 for f in tapfacts junitfacts; do
 	diff "$SCRATCH/j1.$f" "$SCRATCH/j2.$f" || fail "the $f of --jobs 1 and 2 differ"
 done
