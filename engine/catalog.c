@@ -187,6 +187,10 @@ pattern_init(struct pattern *p, const char *value, char *err, size_t errlen)
 	size_t n = strlen(value);
 
 	memset(p, 0, sizeof(*p));
+	if (n == 0 || (n == 2 && value[0] == '/' && value[1] == '/')) {
+		snprintf(err, errlen, "empty pattern");
+		return -1;
+	}
 	if (n >= 2 && value[0] == '/' && value[n - 1] == '/') {
 		p->text = xstrndup(value + 1, n - 2);
 		p->is_regex = 1;
@@ -202,10 +206,6 @@ pattern_init(struct pattern *p, const char *value, char *err, size_t errlen)
 		}
 	} else {
 		p->text = xstrdup(value);
-	}
-	if (!*p->text) {
-		snprintf(err, errlen, "empty pattern");
-		return -1;
 	}
 	return 0;
 }
@@ -492,8 +492,10 @@ d_gdb(struct parse *p, const char *v)
 			g.pid_is_1 = 1;
 		else if (!strcmp(a, "pid!=1"))
 			g.pid_not_1 = 1;
-		else if (!strncmp(a, "pid!=", 5) && a[5])
+		else if (!strncmp(a, "pid!=", 5) && a[5]) {
+			free(g.pid_not_sym);   /* the last one given counts */
 			g.pid_not_sym = xstrdup(a + 5);
+		}
 		else if (!strncmp(a, "procs>=", 7))
 			rc = parse_int(p, a + 7, 0, 10000, &g.procs_min);
 		else if (!strncmp(a, "procs=", 6))
@@ -506,6 +508,7 @@ d_gdb(struct parse *p, const char *v)
 			for (char *f = strtok_r(list, ",", &save); f; f = strtok_r(NULL, ",", &save))
 				strv_push(&bt, f);
 			free(list);
+			free_words(g.bt);
 			g.bt = bt.v;
 		} else
 			rc = fail(p, "unknown gdb condition '%s' (pid=1, pid!=1, pid!=SYMBOL, "

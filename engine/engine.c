@@ -505,8 +505,8 @@ on_uart_line(void *ctx, const char *line)
 	diagnose_line(&x->diag, line);
 	if (strstr(line, "Run /init as init process"))
 		x->saw_run_init = 1;
-	else if (x->saw_run_init && line[0] && line[0] != '[')
-		x->user_output = 1;
+	else if (x->saw_run_init && line[0] && line[0] != '[' && strncmp(line, "qemu-system-riscv64: ", 21))
+		x->user_output = 1;   /* not the kernel's, not QEMU's: the guest's programs' */
 }
 
 struct boot_end {

@@ -51,6 +51,13 @@ TEST(errors_name_file_and_line)
 	CHECK_CONTAINS(err, "kernel is lab, defconfig or learner");
 	CHECK(parse(&c, "expect /a(/\n", err, sizeof err) < 0);
 	CHECK_CONTAINS(err, "bad regular expression");
+	/* Found by the fuzzer (leaks): */
+	CHECK(parse(&c, "gdb init main bt=a bt=b\ngdb init main pid!=main pid!=main\n", err, sizeof err) == 0);
+	check_release(&c);
+	CHECK(parse(&c, "prompt //\n", err, sizeof err) < 0);
+	CHECK(parse(&c, "answer f k //\n", err, sizeof err) < 0);
+	CHECK(parse(&c, "expect //\n", err, sizeof err) < 0);
+	CHECK_CONTAINS(err, "empty pattern");
 	CHECK(parse(&c, "expect\n", err, sizeof err) < 0);
 	CHECK_CONTAINS(err, "needs a value");
 	CHECK(parse(&c, "prompt \"abc\n", err, sizeof err) < 0);
