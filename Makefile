@@ -91,7 +91,8 @@ build/unit/test_%: tests/unit/test_%.c $(ENGINE) $(HEADERS) tests/unit/unit.h
 
 unit-tests: $(UNIT_BIN)
 
-test: setup kernel busybox lab-runner asan unit-tests
+test: kernel busybox lab-runner asan unit-tests
+	@tools/setup.sh --test
 	@tests/run.sh
 
 bench: setup kernel lab-runner

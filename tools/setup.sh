@@ -1,5 +1,6 @@
 #!/bin/sh
-# tools/setup.sh: install the Debian packages the lab needs, and only those.
+# tools/setup.sh [--test]: install the Debian packages the lab needs, and
+# only those. --test adds what the test suite needs besides (make test).
 #
 # Idempotent: when everything is present it says so in one line and exits 0.
 # Uses sudo only when not root. Never edits the system's apt sources. When it
@@ -17,6 +18,13 @@ set -u
 #   dpkg-dev                                       unpacks BusyBox's Debian source package
 packages="gcc-riscv64-linux-gnu libc6-dev-riscv64-cross qemu-system-misc gdb-multiarch cpio
 linux-source-6.1 xz-utils make gcc libc6-dev bc flex bison libssl-dev libelf-dev dpkg-dev"
+# For the tests only:
+#   clang libclang-rt-14-dev   libFuzzer, for the fuzz targets (tests/fuzz/)
+#   python3                    validates the JSON and JUnit XML reports
+#   perl                       TAP::Parser validates the TAP report
+if [ "${1:-}" = --test ]; then
+	packages="$packages clang libclang-rt-14-dev python3 perl"
+fi
 
 missing=
 for p in $packages; do
