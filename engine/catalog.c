@@ -384,6 +384,20 @@ d_exit(struct parse *p, const char *v)
 	return once(p, 1u << 8, "exit") ? -1 : parse_int(p, v, 0, 255, &p->c->exit_status);
 }
 
+static int
+d_clock(struct parse *p, const char *v)
+{
+	if (once(p, 1u << 10, "clock"))
+		return -1;
+	if (!strcmp(v, "warp"))
+		p->c->real_clock = 0;
+	else if (!strcmp(v, "real"))
+		p->c->real_clock = 1;
+	else
+		return fail(p, "clock is warp or real, not '%s'", v);
+	return 0;
+}
+
 static struct step *
 add_step(struct parse *p, enum step_kind kind)
 {
@@ -627,6 +641,7 @@ static const struct directive {
 	{"anywhere", d_anywhere, 0},
 	{"answer", d_answer, 1},
 	{"append", d_append, 0},
+	{"clock", d_clock, 0},
 	{"compile", d_compile, 1},
 	{"exit", d_exit, 0},
 	{"expect", d_expect, 0},

@@ -102,6 +102,7 @@ struct check {
 	int timeout_s, points, memory_mb, network;
 	char *append;
 	int exit_status;           /* -1: not checked */
+	int real_clock;            /* clock real: no instruction counting */
 	char nonce[9];
 
 	struct thread *threads;

@@ -531,6 +531,7 @@ boot(struct run *x, struct matcher *m, struct gdb_session *g, struct boot_end *e
 	qo.append = c->append;
 	qo.memory_mb = c->memory_mb;
 	qo.gdb_fd = x->gdb_fd;
+	qo.real_clock = c->real_clock;
 	char *responder = NULL;
 	if (c->network) {
 		responder = xasprintf("%s/tools/responder.sh %s", x->top, c->nonce);

@@ -35,7 +35,7 @@ qemu_argv(const struct qemu_opts *o, struct strv *a)
 	}
 	strv_push(a, "-append");
 	strv_pushf(a, "console=ttyS0 panic=-1%s%s", o->append ? " " : "", o->append ? o->append : "");
-	if (!o->interactive) {
+	if (!o->interactive && !o->real_clock) {
 		strv_push(a, "-icount");
 		strv_push(a, "shift=0,sleep=off");
 	}

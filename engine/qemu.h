@@ -35,6 +35,7 @@ struct qemu_opts {
 	int gdb_fd;              /* > 0: the listening socket for gdb, made by us */
 	const char *responder;   /* NULL: no network; else the guestfwd command */
 	int interactive;         /* the terminal is the UART (Ctrl-A X quits) */
+	int real_clock;          /* no -icount: guest time is wall time */
 	const char *serial_file; /* the UART goes to this file (debug: the terminal is gdb's) */
 };
 
