@@ -26,8 +26,27 @@ trap 'forget_runs; rm -rf "$SCRATCH"' EXIT
 export LAB_CANARY="$SCRATCH/canary"
 echo "the malicious Makefile deletes this file if it ever runs" >"$LAB_CANARY"
 T=${GRADE_TIMEOUT:-12}
+# Lay out the class in $SCRATCH/class: tests/submissions/NAME/ holds only
+# what differs from the reference solution or the starter (its FROM file
+# says which); the same file names keep the reports' submission names.
+class=$SCRATCH/class
+for d in tests/submissions/*/; do
+	name=$(basename "$d")
+	mkdir -p "$class/$name"
+	grep -v '^#' "$d/FROM" | while read -r stage base; do
+		[ -n "$stage" ] || continue
+		case $base in
+		solution) cp -r "solutions/$stage" "$class/$name/labs-$stage" ;;
+		starter) cp -r "steps/$stage/starter" "$class/$name/labs-$stage" ;;
+		*) fail "$d/FROM: unknown base '$base'" ;;
+		esac
+		mkdir -p "$class/$name/labs"
+		mv "$class/$name/labs-$stage" "$class/$name/labs/$stage"
+	done
+	[ -d "$d/labs" ] && cp -a "$d/labs/." "$class/$name/labs/"
+done
 # The submissions in EXPECTED's order: the report keeps the order given.
-subs=$(awk '!/^#/ && NF && !seen[$1]++ { printf "tests/submissions/%s ", $1 }' tests/submissions/EXPECTED)
+subs=$(awk -v c="$class" '!/^#/ && NF && !seen[$1]++ { printf "%s/%s ", c, $1 }' tests/submissions/EXPECTED)
 
 # grade_class JOBS: grade the class once, every format, into $SCRATCH/jJOBS.*
 grade_class() {
@@ -177,11 +196,11 @@ assert d["score"] == sum(t["score"] for t in d["tests"])
 assert d["score"] == int(sys.argv[2]), "score %s, want %s" % (d["score"], sys.argv[2])
 EOF
 }
-"$LAB_RUNNER" grade tests/submissions/perfect --stages 1,2,3 --format gradescope \
+"$LAB_RUNNER" grade "$class"/perfect --stages 1,2,3 --format gradescope \
 	--out "$SCRATCH/perfect.json" 2>"$SCRATCH/perfect.err" || fail "grade --format gradescope of perfect"
 gradescope_ok "$SCRATCH/perfect.json" 60 || fail "perfect: not a valid results.json with score 60"
 for j in 1 2; do
-	"$LAB_RUNNER" grade tests/submissions/returns-1 --stages 1,2 --jobs $j --format gradescope \
+	"$LAB_RUNNER" grade "$class"/returns-1 --stages 1,2 --jobs $j --format gradescope \
 		>"$SCRATCH/returns-1.$j.json" 2>"$SCRATCH/returns-1.$j.err" || fail "grade --format gradescope of returns-1"
 	gradescope_ok "$SCRATCH/returns-1.$j.json" 0 || fail "returns-1: not a valid results.json"
 done
@@ -195,17 +214,17 @@ usage() {
 	[ $rc -eq 2 ] || { cat "$SCRATCH/usage"; fail "grade $*: exit $rc, want 2"; }
 }
 usage "$SCRATCH/no-such-submission"
-usage tests/submissions/perfect "$SCRATCH/no-such-submission"
+usage "$class"/perfect "$SCRATCH/no-such-submission"
 grep -q "no submission folder" "$SCRATCH/usage" || fail "a missing folder is not named"
-usage tests/submissions/perfect tests/submissions/empty --format gradescope
-usage tests/submissions/perfect --format yaml
-usage tests/submissions/perfect --stages 9
-usage tests/submissions/perfect --jobs 0
-usage tests/submissions/perfect --format text,tap
+usage "$class"/perfect "$class"/empty --format gradescope
+usage "$class"/perfect --format yaml
+usage "$class"/perfect --stages 9
+usage "$class"/perfect --jobs 0
+usage "$class"/perfect --format text,tap
 usage
 
 # Interrupted: the running checks are killed, exit 130, no report.
-"$LAB_RUNNER" grade tests/submissions/perfect --stages 1,2,3 --jobs 2 --out "$SCRATCH/int.txt" \
+"$LAB_RUNNER" grade "$class"/perfect --stages 1,2,3 --jobs 2 --out "$SCRATCH/int.txt" \
 	>/dev/null 2>"$SCRATCH/int.err" &
 pid=$!
 # Its run folder is on the first line of its progress; wait for a QEMU there.
