@@ -96,8 +96,12 @@ utf8_len(const unsigned char *s)
 {
 	int n = s[0] < 0x80 ? 1 : (s[0] & 0xe0) == 0xc0 ? 2 : (s[0] & 0xf0) == 0xe0 ? 3
 		: (s[0] & 0xf8) == 0xf0 ? 4 : 0;
-	if (n == 2 && s[0] < 0xc2)
-		return 0;   /* overlong */
+	if ((n == 2 && s[0] < 0xc2) || s[0] > 0xf4)
+		return 0;   /* overlong, or past U+10FFFF */
+	/* The second byte's range: no overlong forms, no UTF-16 surrogates. */
+	if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] >= 0xa0) ||
+	    (s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] >= 0x90))
+		return 0;
 	for (int i = 1; i < n; i++)
 		if ((s[i] & 0xc0) != 0x80)
 			return 0;
