@@ -87,7 +87,7 @@ $kmake olddefconfig >>"$log" 2>&1 || die "olddefconfig failed, see $log"
 #    progress line. The total is what the last full build of this
 #    configuration compiled, or a measured first guess.
 case $config in
-lab) guess=1100 ;;
+lab) guess=1410 ;;
 defconfig) guess=3300 ;;
 esac
 total=$(cat "$out/.steps" 2>/dev/null || echo $guess)
