@@ -58,6 +58,11 @@ TEST(errors_name_file_and_line)
 	CHECK(parse(&c, "answer f k //\n", err, sizeof err) < 0);
 	CHECK(parse(&c, "expect //\n", err, sizeof err) < 0);
 	CHECK_CONTAINS(err, "empty pattern");
+	/* Also from the fuzzer: regcomp() would take gigabytes, or forever. */
+	CHECK(parse(&c, "expect /a++++++++++++++++++++++++++++++/\n", err, sizeof err) < 0);
+	CHECK_CONTAINS(err, "t.check:1: regular expression /a+");
+	CHECK(parse(&c, "expect /(()*)?(()*)?(()*)?(()*)?(()*)?(()*)?(()*)?(()*)?(()*)?(()*)?/\n", err, sizeof err) < 0);
+
 	CHECK(parse(&c, "expect\n", err, sizeof err) < 0);
 	CHECK_CONTAINS(err, "needs a value");
 	CHECK(parse(&c, "prompt \"abc\n", err, sizeof err) < 0);
