@@ -853,6 +853,61 @@ judge(struct run *x, struct matcher *m, struct gdb_session *g, const struct boot
 
 /* --------------------------------------------------------------- the run */
 
+#define RUNS_KEPT 10
+
+struct aged {
+	char *path;
+	long long mtime;
+};
+
+static int
+aged_newest_first(const void *a, const void *b)
+{
+	const struct aged *x = a, *y = b;
+	return x->mtime < y->mtime ? 1 : x->mtime > y->mtime ? -1 : 0;
+}
+
+/* Keep the RUNS_KEPT newest run folders of a stage beside run_dir; a
+ * learner checking all day must not fill the disk. */
+static void
+prune_runs(const char *run_dir, const char *stage)
+{
+	char *root = xstrdup(run_dir);
+	char *slash = strrchr(root, '/');
+	struct aged *runs = NULL;
+	size_t n = 0, len = strlen(stage);
+	DIR *d;
+	struct dirent *e;
+
+	if (slash)
+		*slash = '\0';
+	d = opendir(root);
+	while (d && (e = readdir(d))) {
+		struct stat st;
+		if (strncmp(e->d_name, stage, len) || e->d_name[len] != '.' || strlen(e->d_name) != len + 7)
+			continue;
+		char *path = xasprintf("%s/%s", root, e->d_name);
+		if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+			runs = xrealloc(runs, (n + 1) * sizeof(*runs));
+			runs[n].path = path;
+			runs[n++].mtime = (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
+		} else {
+			free(path);
+		}
+	}
+	if (d)
+		closedir(d);
+	if (n > RUNS_KEPT)
+		qsort(runs, n, sizeof(*runs), aged_newest_first);
+	for (size_t i = 0; i < n; i++) {
+		if (i >= RUNS_KEPT && strcmp(runs[i].path, run_dir))
+			remove_tree(runs[i].path);
+		free(runs[i].path);
+	}
+	free(runs);
+	free(root);
+}
+
 static const char *
 kernel_config(const struct run *x)
 {
@@ -912,6 +967,7 @@ engine_check(const struct check_opts *o, struct result *r)
 		goto out;
 	}
 	r->run_dir = tmpl;
+	prune_runs(r->run_dir, o->stage->name);
 	r->uart_log = xasprintf("%s/uart.log", r->run_dir);
 	r->gdb_log = xasprintf("%s/gdb.log", r->run_dir);
 	r->build_log = xasprintf("%s/build.log", r->run_dir);
