@@ -127,8 +127,12 @@ gdb_watch(struct gdb_session *g, const char *script_path, const struct gdb_bp *b
 		if (b->problem)
 			continue;
 		if (b->kernel) {
-			sb_printf(&s, "hbreak %s\ncommands\nsilent\nprintf \"@@HIT %zu\\n\"\nbt 30\n"
-				  "printf \"@@END\\n\"\ncontinue\nend\n", b->symbol, i);
+			/* A backtrace only where the check asks for one: without debug
+			 * info (defconfig) bt can fail ("PC not saved"), and an error
+			 * ends the command list before its continue. */
+			sb_printf(&s, "hbreak %s\ncommands\nsilent\nprintf \"@@HIT %zu\\n\"\n%s"
+				  "printf \"@@END\\n\"\ncontinue\nend\n", b->symbol, i,
+				  b->want && b->want->bt ? "bt 30\n" : "");
 		} else if (pid_off > 0) {
 			/* Read the task in supervisor mode, then give the CPU back as it was. */
 			sb_printf(&s, "hbreak *0x%llx\ncommands\nsilent\nset $lab_priv = $priv\nset $priv = 1\n"
@@ -187,7 +191,8 @@ gdb_parse_line(struct gdb_session *g, const char *line)
 	 * connection when QEMU exits is not one. */
 	if (!g->error && (strstr(line, "Cannot access memory") || strstr(line, "Cannot insert") ||
 			  strstr(line, "Couldn't") || strstr(line, "Could not") ||
-			  strstr(line, "No symbol table") || strstr(line, "Ignoring packet error"))) {
+			  strstr(line, "No symbol table") || strstr(line, "Ignoring packet error") ||
+			  strstr(line, "PC not saved"))) {
 		g->error = xstrdup(line);
 		return;
 	}
