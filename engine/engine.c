@@ -531,7 +531,10 @@ boot(struct run *x, struct matcher *m, struct gdb_session *g, struct boot_end *e
 	qo.append = c->append;
 	qo.memory_mb = c->memory_mb;
 	qo.gdb_fd = x->gdb_fd;
-	qo.real_clock = c->real_clock;
+	/* Grading always counts instructions: the guest then runs the same way
+	 * every time (timer interrupts land at the same instructions), so a
+	 * class's reports are the same bytes run after run. */
+	qo.real_clock = c->real_clock && !x->o->grading;
 	char *responder = NULL;
 	if (c->network) {
 		responder = xasprintf("%s/tools/responder.sh %s", x->top, c->nonce);
