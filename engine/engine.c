@@ -7,6 +7,7 @@
  * whatever happened in between.
  */
 #include "engine.h"
+#include "build.h"
 #include "diagnose.h"
 #include "elfsym.h"
 #include "gdb.h"
@@ -29,9 +30,6 @@
 
 #define UART_LOG_CAP   (1024 * 1024)       /* bytes of UART kept on disk */
 #define UART_FLOOD     (64ull * 1024 * 1024) /* bytes after which we stop listening */
-#define BUILD_TIMEOUT  (300 * 1000)
-#define GRADE_BUILD_TIMEOUT (90 * 1000)
-#define COPY_MAX       (64u * 1024 * 1024)
 
 const char *
 verdict_name(enum verdict v)
@@ -71,8 +69,8 @@ add_item(struct result *r, int ok, const char *kind, const char *text, const cha
 	it->detail = detail ? xstrdup(detail) : NULL;
 }
 
-static enum verdict
-set_verdict(struct result *r, enum verdict v, const char *fmt, ...)
+enum verdict
+result_set(struct result *r, enum verdict v, const char *fmt, ...)
 {
 	struct sb s;
 	va_list ap;
@@ -86,298 +84,6 @@ set_verdict(struct result *r, enum verdict v, const char *fmt, ...)
 	sb_release(&s);
 	r->verdict = v;
 	return v;
-}
-
-/* ------------------------------------------------------------- 1. build */
-
-/* The first compiler errors of a build log, the way gcc printed them. */
-static char *
-first_errors(const char *log, const char *shown_dir)
-{
-	char *text;
-	struct sb s;
-	int lines = 0, taking = 0;
-
-	if (read_file(log, &text, NULL) < 0)
-		return xstrdup("");
-	sb_init(&s);
-	for (char *l = text; l && *l && lines < 12;) {
-		char *nl = strchr(l, '\n');
-		size_t len = nl ? (size_t)(nl - l) : strlen(l);
-		int is_err = (memmem(l, len, ": error:", 8) || memmem(l, len, ": fatal error:", 14) ||
-			      memmem(l, len, "undefined reference", 19) ||
-			      memmem(l, len, "No rule to make target", 22) ||
-			      memmem(l, len, "command not found", 17) ||
-			      memmem(l, len, "No such file or directory", 25));
-		if (is_err)
-			taking = 4;   /* the error and gcc's context lines after it */
-		if (taking > 0) {
-			/* gcc names files relative to the copy we built; show the learner's. */
-			if (is_err && shown_dir && l[0] != ' ' && memchr(l, ':', len) &&
-			    strncmp(l, "make", 4) != 0) {
-				size_t n = strlen(shown_dir);
-				while (n > 1 && shown_dir[n - 1] == '/')
-					n--;
-				sb_printf(&s, "%.*s/", (int)n, shown_dir);
-			}
-			sb_add(&s, l, len);
-			sb_puts(&s, "\n");
-			lines++;
-			taking--;
-		}
-		l = nl ? nl + 1 : NULL;
-	}
-	if (s.len == 0) {
-		char *t = tail_lines(text, strlen(text), 12);
-		sb_puts(&s, t);
-		free(t);
-	}
-	free(text);
-	return sb_detach(&s);
-}
-
-/* Grading: lay out the starter, put the submission's sources over it, and
- * compile with the check's fixed lines. The submission's Makefile never
- * runs: a submission is untrusted. */
-static int
-build_grading(struct run *x)
-{
-	struct check *c = &x->check;
-	struct result *r = x->r;
-	char err[512];
-	char *starter = stage_path(x->o->cat, x->o->stage, "starter");
-
-	r->grading_note = 1;
-	if (is_dir(starter) && copy_tree(starter, x->src, COPY_MAX, err, sizeof(err)) < 0) {
-		free(starter);
-		set_verdict(r, V_ERROR, "cannot lay out the starter: %s", err);
-		return -1;
-	}
-	free(starter);
-	mkdir_p(x->src, 0755);
-	for (size_t i = 0; c->sources && c->sources[i]; i++) {
-		char *from = xasprintf("%s/%s", x->dir, c->sources[i]);
-		char *to = xasprintf("%s/%s", x->src, c->sources[i]);
-		struct stat st;
-		/* Untrusted: the file, and every folder on its way, must be the
-		 * submission's own (no link out to the host's files). */
-		char *real = realpath(from, NULL), *base = realpath(x->dir, NULL);
-		int inside = real && base && !strncmp(real, base, strlen(base)) && real[strlen(base)] == '/';
-		free(real);
-		free(base);
-		if (lstat(from, &st) < 0 || !S_ISREG(st.st_mode) || !inside) {
-			set_verdict(r, V_ERROR, "the submission has no %s (a regular file of its own)",
-				    c->sources[i]);
-			free(from);
-			free(to);
-			return -1;
-		}
-		if (st.st_size > 1024 * 1024 || copy_file(from, to, 0644) < 0) {
-			set_verdict(r, V_ERROR, "cannot take %s from the submission (over 1 MiB?)",
-				    c->sources[i]);
-			free(from);
-			free(to);
-			return -1;
-		}
-		free(from);
-		free(to);
-	}
-	cpio_writer_t w;
-	cpio_writer_init(&w);
-	FILE *log = fopen(r->build_log, "we");
-	for (size_t i = 0; i < c->ncompile; i++) {
-		struct compile_rule *cr = &c->compile[i];
-		struct strv argv = {0};
-		/* The compiler reads what the submission names (#include
-		 * "/dev/zero"...): bound its time, memory and output. */
-		if (have_program("prlimit")) {
-			strv_push(&argv, "prlimit");
-			strv_push(&argv, "--cpu=60");
-			strv_push(&argv, "--as=4000000000");
-			strv_push(&argv, "--fsize=200000000");
-			strv_push(&argv, "--");
-		}
-		strv_push(&argv, "riscv64-linux-gnu-gcc");
-		strv_push(&argv, "-static");
-		strv_push(&argv, "-no-pie");
-		strv_push(&argv, "-g");
-		strv_push(&argv, "-O2");
-		strv_push(&argv, "-o");
-		strv_push(&argv, cr->output);
-		for (size_t k = 0; cr->sources[k]; k++)
-			strv_push(&argv, cr->sources[k]);
-		char *one = xasprintf("%s.%zu", r->build_log, i);
-		if (log) {
-			for (size_t k = 0; k < argv.n; k++)
-				fprintf(log, "%s%s", k ? " " : "", argv.v[k]);
-			fputs("\n", log);
-		}
-		char *outdir = xstrdup(cr->output);
-		char *slash = strrchr(outdir, '/');
-		if (slash) {
-			*slash = '\0';
-			char *d = xasprintf("%s/%s", x->src, outdir);
-			mkdir_p(d, 0755);
-			free(d);
-		}
-		free(outdir);
-		int rc = run_logged(argv.v, x->src, one, GRADE_BUILD_TIMEOUT, x->o->sigfd);
-		char *out;
-		if (log && read_file(one, &out, NULL) == 0) {
-			fputs(out, log);
-			free(out);
-		}
-		unlink(one);
-		free(one);
-		strv_release(&argv);
-		if (rc != 0) {
-			if (log)
-				fclose(log);
-			cpio_writer_release(&w);
-			r->build_errors = first_errors(r->build_log, NULL);
-			set_verdict(r, V_ERROR, rc == -3 ? "interrupted" :
-				    "the submission does not compile with the check's compile line");
-			r->interrupted = rc == -3;
-			return -1;
-		}
-	}
-	if (log)
-		fclose(log);
-	/* Pack every compiled program, with the folders above it. */
-	for (size_t i = 0; i < c->ncompile; i++) {
-		char *name = c->compile[i].output;
-		for (char *s = strchr(name, '/'); s; s = strchr(s + 1, '/')) {
-			char *d = xstrndup(name, (size_t)(s - name));
-			int dup = 0;
-			for (size_t j = 0; j < i; j++)
-				if (!strncmp(c->compile[j].output, d, strlen(d)) &&
-				    c->compile[j].output[strlen(d)] == '/')
-					dup = 1;
-			if (!dup)
-				cpio_add_dir(&w, d, 0755);
-			free(d);
-		}
-		char *path = xasprintf("%s/%s", x->src, name), *data;
-		size_t len;
-		if (read_file(path, &data, &len) == 0) {
-			cpio_add_file(&w, name, 0755, data, len);
-			free(data);
-		}
-		free(path);
-	}
-	unsigned char *buf;
-	size_t len;
-	if (cpio_writer_finish(&w, &buf, &len) < 0 || write_file_atomic(x->cpio, (char *)buf, len) < 0) {
-		set_verdict(r, V_ERROR, "cannot write %s", x->cpio);
-		cpio_writer_release(&w);
-		return -1;
-	}
-	free(buf);
-	cpio_writer_release(&w);
-	return 0;
-}
-
-/* Build the learner's folder with its own Makefile, in a private copy. */
-static int
-build_make(struct run *x)
-{
-	struct result *r = x->r;
-	char err[512];
-	char *mk = xasprintf("%s/Makefile", x->dir);
-	int has_mk = is_file(mk);
-	free(mk);
-
-	if (!has_mk) {
-		set_verdict(r, V_ERROR, "%s has no Makefile: the lab builds each stage with make "
-			    "(copy it back from steps/%s/starter/Makefile)", x->dir, x->o->stage->name);
-		return -1;
-	}
-	if (copy_tree(x->dir, x->src, COPY_MAX, err, sizeof(err)) < 0) {
-		set_verdict(r, V_ERROR, "%s", err);
-		return -1;
-	}
-	/* A stale archive copied from the learner's folder must not pass for a fresh one. */
-	char *stale = xasprintf("%s/initramfs.cpio", x->src);
-	unlink(stale);
-	free(stale);
-
-	/* Built before, from exactly these files? Then make would do the same
-	 * again: take the archive it made then (build/cache/, one per stage). */
-	unsigned long long h;
-	char *cached = NULL;
-	if (tree_hash(x->src, &h) == 0) {
-		/* What a Makefile may take from the lab itself counts too. */
-		struct stat bb;
-		char *busybox = xasprintf("%s/build/busybox/busybox", x->top);
-		if (stat(busybox, &bb) == 0)
-			h = (h ^ (unsigned long long)bb.st_mtim.tv_sec) * 1099511628211ull;
-		free(busybox);
-		char *dir = xasprintf("%s/build/cache", x->top);
-		mkdir_p(dir, 0755);
-		cached = xasprintf("%s/%s-%016llx.cpio", dir, x->o->stage->name, h);
-		free(dir);
-		if (is_file(cached) && copy_file(cached, x->cpio, 0644) == 0) {
-			char note[] = "lab-runner: these files were built before; the archive made then is used\n";
-			write_file_atomic(r->build_log, note, sizeof(note) - 1);
-			r->build_cached = 1;
-			free(cached);
-			return 0;
-		}
-	}
-	/* The copy is not in the lab's tree: tell the Makefile where the lab is
-	 * (a stage that packs BusyBox finds it under $(LAB_TOP)/build/). */
-	char *top = xasprintf("LAB_TOP=%s", x->top);
-	char *argv[] = {"make", "--no-print-directory", top, NULL};
-	int rc = run_logged(argv, x->src, r->build_log, BUILD_TIMEOUT, x->o->sigfd);
-	free(top);
-	if (rc != 0)
-		free(cached);
-	if (rc == -3) {
-		r->interrupted = 1;
-		set_verdict(r, V_ERROR, "interrupted");
-		return -1;
-	}
-	if (rc == -2) {
-		set_verdict(r, V_ERROR, "make took longer than %d s and was stopped", BUILD_TIMEOUT / 1000);
-		return -1;
-	}
-	if (rc != 0) {
-		r->build_errors = first_errors(r->build_log, x->dir);
-		set_verdict(r, V_ERROR, rc < 0 ? "make could not be started: is it installed? (make setup)"
-			    : "the build failed: make exited with status %d", rc);
-		return -1;
-	}
-	if (!is_file(x->cpio)) {
-		free(cached);
-		set_verdict(r, V_ERROR, "make finished but made no initramfs.cpio: the Makefile's "
-			    "default target must pack it (cpio -o -H newc < file_list.txt > initramfs.cpio)");
-		return -1;
-	}
-	if (cached) {
-		/* One run per stage is kept: a new build replaces the old ones. Written
-		 * aside, then renamed: a concurrent run sees all of it or nothing. */
-		char *tmp = xasprintf("%s.%d", cached, (int)getpid());
-		char *glob = xasprintf("%s/build/cache", x->top);
-		DIR *d = opendir(glob);
-		struct dirent *e;
-		size_t n = strlen(x->o->stage->name);
-		while (d && (e = readdir(d)))
-			if (!strncmp(e->d_name, x->o->stage->name, n) && e->d_name[n] == '-' &&
-			    strlen(e->d_name) == n + 1 + 16 + 5) {
-				char *old = xasprintf("%s/%s", glob, e->d_name);
-				unlink(old);
-				free(old);
-			}
-		if (d)
-			closedir(d);
-		if (copy_file(x->cpio, tmp, 0644) == 0)
-			rename(tmp, cached);
-		unlink(tmp);
-		free(tmp);
-		free(glob);
-		free(cached);
-	}
-	return 0;
 }
 
 /* ----------------------------------------------------------- 2. inspect */
@@ -551,7 +257,7 @@ boot(struct run *x, struct matcher *m, struct gdb_session *g, struct boot_end *e
 	strv_release(&argv);
 
 	if (qemu_start(&q, &qo, err, sizeof(err)) < 0) {
-		set_verdict(r, V_ERROR, "%s (is qemu-system-riscv64 installed? make setup)", err);
+		result_set(r, V_ERROR, "%s (is qemu-system-riscv64 installed? make setup)", err);
 		free(responder);
 		return;
 	}
@@ -571,7 +277,7 @@ boot(struct run *x, struct matcher *m, struct gdb_session *g, struct boot_end *e
 		free(cache);
 		free(script);
 		if (!gdb_on) {
-			set_verdict(r, V_ERROR, "gdb-multiarch stopped before it could watch (see %s)",
+			result_set(r, V_ERROR, "gdb-multiarch stopped before it could watch (see %s)",
 				    r->gdb_log);
 			qemu_stop(&q, 0);
 			if (uart >= 0)
@@ -708,9 +414,12 @@ judge_answers(struct run *x)
 		}
 		char *want = xasprintf("%s: %s", a->file, a->key);
 		size_t s, e;
-		if (!value || !*value)
-			add_item(x->r, 0, "answer", want, "no answer yet: write it after the colon");
-		else if (!word_in(log, loglen, value)) {
+		if (!value || !*value) {
+			char *d = xasprintf("no answer yet: write it after \"%s:\" in %s (the whole boot "
+					    "log is the uart.log named below)", a->key, path);
+			add_item(x->r, 0, "answer", want, d);
+			free(d);
+		} else if (!word_in(log, loglen, value)) {
 			char *d = xasprintf("'%s' does not appear in this boot's output: copy it exactly", value);
 			add_item(x->r, 0, "answer", want, d);
 			free(d);
@@ -790,38 +499,43 @@ judge(struct run *x, struct matcher *m, struct gdb_session *g, const struct boot
 		failed |= !ok;
 	}
 
-	r->last_lines = matcher_last_lines(m, 20);
-	for (size_t i = 0; i < x->diag.n; i++)
-		strv_push(&r->advice, diagnose_text(&x->diag, i));
+	/* When the UART said all the stage expects, what failed is elsewhere
+	 * (gdb, answers): the boot log's last lines and its diagnoses would only
+	 * distract. */
+	if (!matcher_complete(m) || m->reject_hit >= 0) {
+		r->last_lines = matcher_last_lines(m, 20);
+		for (size_t i = 0; i < x->diag.n; i++)
+			strv_push(&r->advice, diagnose_text(&x->diag, i));
+	}
 
 	if (end->interrupted) {
 		r->interrupted = 1;
-		set_verdict(r, V_ERROR, "interrupted");
+		result_set(r, V_ERROR, "interrupted");
 	} else if (!failed) {
-		set_verdict(r, V_PASS, "everything the stage expects was seen");
+		result_set(r, V_PASS, "everything the stage expects was seen");
 	} else if (x->qemu_said && !x->saw_run_init && end->qemu_exited && !m->panic_line) {
 		/* QEMU would not start the machine: an archive it refuses is the
 		 * learner's to fix, anything else the set-up's. */
-		set_verdict(r, x->qemu_said_initrd ? V_FAIL : V_ERROR,
+		result_set(r, x->qemu_said_initrd ? V_FAIL : V_ERROR,
 			    "QEMU stopped before the machine started: %s", x->qemu_said);
 	} else if (m->reject_hit >= 0) {
-		set_verdict(r, V_FAIL, "this must not appear: \"%s\"", c->reject[m->reject_hit].text);
+		result_set(r, V_FAIL, "this must not appear: \"%s\"", c->reject[m->reject_hit].text);
 	} else if (end->flood) {
-		set_verdict(r, V_FAIL, "the guest printed more than %llu MiB without the output the "
+		result_set(r, V_FAIL, "the guest printed more than %llu MiB without the output the "
 			    "stage expects: is a loop printing without pause?", UART_FLOOD >> 20);
 	} else if (matcher_complete(m)) {
 		/* The UART said all it should; something else did not hold. */
 		for (size_t i = 0; i < r->nitems; i++)
 			if (!r->items[i].ok) {
-				set_verdict(r, V_FAIL, "the output is right, but %s", r->items[i].detail
+				result_set(r, V_FAIL, "the output is right, but %s", r->items[i].detail
 					    ? r->items[i].detail : r->items[i].text);
 				break;
 			}
 	} else if (end->timed_out) {
-		set_verdict(r, V_TIMEOUT, "nothing decided the run within %d s (the stage's limit); "
+		result_set(r, V_TIMEOUT, "nothing decided the run within %d s (the stage's limit); "
 			    "the missing output never came", c->timeout_s);
 	} else {
-		set_verdict(r, V_FAIL, m->panic_line ? "the kernel panicked before the stage's output "
+		result_set(r, V_FAIL, m->panic_line ? "the kernel panicked before the stage's output "
 			    "was complete" : "QEMU ended before the stage's output was complete");
 	}
 	if (r->verdict == V_PASS)
@@ -944,7 +658,7 @@ engine_check(const struct check_opts *o, struct result *r)
 	char *checkpath = stage_path(o->cat, o->stage, "check");
 	if (check_parse(&x.check, checkpath, nonce, err, sizeof(err)) < 0) {
 		free(checkpath);
-		set_verdict(r, V_ERROR, "%s", err);
+		result_set(r, V_ERROR, "%s", err);
 		return r->verdict;
 	}
 	free(checkpath);
@@ -965,7 +679,7 @@ engine_check(const struct check_opts *o, struct result *r)
 	mkdir_p(tmpl, 0755);
 	tmpl[strlen(tmpl)] = '/';
 	if (!mkdtemp(tmpl)) {
-		set_verdict(r, V_ERROR, "cannot create a run folder %s: %s", tmpl, strerror(errno));
+		result_set(r, V_ERROR, "cannot create a run folder %s: %s", tmpl, strerror(errno));
 		free(tmpl);
 		goto out;
 	}
@@ -999,16 +713,16 @@ engine_check(const struct check_opts *o, struct result *r)
 		x.vmlinux = xasprintf("%s/build/kernel/%s/vmlinux", x.top, cfg);
 	}
 	if (!is_file(x.kernel)) {
-		set_verdict(r, V_ERROR, "no kernel at %s: build it with 'make kernel%s'", x.kernel,
+		result_set(r, V_ERROR, "no kernel at %s: build it with 'make kernel%s'", x.kernel,
 			    strcmp(cfg, "lab") ? " KCONFIG=defconfig" : "");
 		goto out;
 	}
 	if (c->ngdb && !have_program("gdb-multiarch")) {
-		set_verdict(r, V_ERROR, "gdb-multiarch is not installed: run 'make setup'");
+		result_set(r, V_ERROR, "gdb-multiarch is not installed: run 'make setup'");
 		goto out;
 	}
 	if (!have_program("qemu-system-riscv64")) {
-		set_verdict(r, V_ERROR, "qemu-system-riscv64 is not installed: run 'make setup'");
+		result_set(r, V_ERROR, "qemu-system-riscv64 is not installed: run 'make setup'");
 		goto out;
 	}
 
@@ -1024,7 +738,7 @@ engine_check(const struct check_opts *o, struct result *r)
 							need_vmlinux ? x.vmlinux : NULL, err, sizeof(err));
 		free(script);
 		if (rc < 0) {
-			set_verdict(r, V_ERROR, "%s", err);
+			result_set(r, V_ERROR, "%s", err);
 			goto out;
 		}
 	}
@@ -1032,17 +746,18 @@ engine_check(const struct check_opts *o, struct result *r)
 	/* 1. build */
 	if (c->build && !o->initramfs) {
 		if (!x.dir || !is_dir(x.dir)) {
-			set_verdict(r, V_ERROR, "there is no folder %s to check%s", x.dir ? x.dir : "(none)",
+			result_set(r, V_ERROR, "there is no folder %s to check%s", x.dir ? x.dir : "(none)",
 				    x.dir ? ": './lab-runner next' creates it from the starter" : "");
 			goto out;
 		}
 		long long b0 = now_ms();
-		int rc = o->grading ? build_grading(&x) : build_make(&x);
+		struct build_job job = {o->cat, o->stage, c, x.top, x.dir, x.src, x.cpio, o->grading, o->sigfd};
+		int rc = build_initramfs(&job, r);
 		r->ms_build = now_ms() - b0;
 		if (rc < 0)
 			goto out;
 	} else if (o->initramfs && !is_file(o->initramfs)) {
-		set_verdict(r, V_ERROR, "no such archive: %s", o->initramfs);
+		result_set(r, V_ERROR, "no such archive: %s", o->initramfs);
 		goto out;
 	}
 
@@ -1066,7 +781,7 @@ engine_check(const struct check_opts *o, struct result *r)
 			r->init_elf = xasprintf("%s/init.elf", r->run_dir);
 			write_file_atomic(r->init_elf, (const char *)e->data, e->size);
 		}
-		set_verdict(r, V_PASS, "ready to boot");
+		result_set(r, V_PASS, "ready to boot");
 		goto out;
 	}
 

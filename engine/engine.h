@@ -80,6 +80,9 @@ struct check_opts {
  * written out for gdb), ERROR otherwise.
  */
 enum verdict engine_check(const struct check_opts *o, struct result *r);
+/* Set the verdict and its one-sentence headline (printf-like); returns v. */
+enum verdict result_set(struct result *r, enum verdict v, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 void result_release(struct result *r);
 
 #endif

@@ -1,0 +1,40 @@
+/*
+ * build.h: turn a learner's folder into an initramfs.cpio.
+ *
+ * The folder is copied into the run's own src/ first (keeping file times,
+ * so make decides what to rebuild exactly as it would in the original),
+ * and built there: the learner's folder is never written.
+ *
+ *   check    make, with the folder's own Makefile (LAB_TOP=<lab> on its
+ *            command line). A folder whose files are the same as at an
+ *            earlier build reuses the archive made then (build/cache/).
+ *   grading  untrusted: the starter is laid out, the check's `sources`
+ *            are taken from the submission (its own regular files only),
+ *            each `compile` line is run under prlimit, and the runner packs
+ *            the archive itself. No command of the submission's runs.
+ *
+ * On failure the result's verdict is ERROR, with a headline and the
+ * compiler's first errors (r->build_errors), the learner's paths shown.
+ */
+#ifndef LAB_BUILD_H
+#define LAB_BUILD_H
+
+#include "catalog.h"
+#include "engine.h"
+
+struct build_job {
+	const struct catalog *cat;
+	const struct stage *stage;
+	const struct check *check;
+	const char *top;       /* the lab's top folder */
+	const char *dir;       /* the learner's folder */
+	const char *src;       /* the run's private copy (created) */
+	const char *cpio;      /* where the archive must end up */
+	int grading;
+	int sigfd;             /* interrupts end the build; -1 if none */
+};
+
+/* Returns 0 when j->cpio is ready, else -1 with r's verdict set. */
+int build_initramfs(const struct build_job *j, struct result *r);
+
+#endif
