@@ -238,7 +238,7 @@ fi
 total=$(cat "$out/.steps" 2>/dev/null || echo 640)
 start=$(date +%s)
 tty=0
-[ -t 2 ] && tty=1
+[ -t 1 ] && tty=1
 # mawk (Debian's default awk) reads a pipe in 4 KB blocks, which would make
 # the line jump by a hundred files at a time; -W interactive makes it read
 # line by line. gawk reads line by line anyway and has no such option.
@@ -249,16 +249,8 @@ set +e
 {
 	bbmake -j"$jobs" busybox 2>&1
 	echo "__rc=$?"
-} | tee -a "$log" | awk $awkline -v total="$total" -v start="$start" -v tty="$tty" -v steps="$out/.steps.new" '
-	function show(final,   t, line) {
-		t = systime() - start
-		line = sprintf("busybox: %-6s %d/%d files  %d:%02d", what, n, total, t / 60, t % 60)
-		if (tty) printf "\r%s\033[K%s", line, final ? "\n" : "" > "/dev/stderr"
-		else if (final || t - last >= 30) { print line > "/dev/stderr"; last = t }
-	}
-	/^__rc=/ { rc = substr($0, 6); next }
-	/^  [A-Z]+ / { what = $1; n++; if (n > total) total = n; show(0) }
-	END { if (n) show(1); print n > steps; exit rc }'
+} | tee -a "$log" | awk $awkline -f "$top/tools/progress.awk" -v name=busybox \
+	-v total="$total" -v start="$start" -v tty="$tty" -v steps="$out/.steps.new"
 rc=$?
 set -e
 if [ $rc -ne 0 ]; then
@@ -269,7 +261,12 @@ fi
 # Keep the count of a full build as the next total (a small rebuild would make
 # the next full build's progress line run past 100%).
 steps=$(cat "$out/.steps.new")
-if [ "$steps" -gt "$((total / 2))" ]; then mv "$out/.steps.new" "$out/.steps"; else rm -f "$out/.steps.new"; fi
+if [ "$steps" -gt "$((total / 2))" ]; then
+	mv "$out/.steps.new" "$out/.steps"
+	echo $(($(date +%s) - start)) >"$out/.build-seconds"   # for bench/run.sh
+else
+	rm -f "$out/.steps.new"
+fi
 cp "$frag" "$out/.fragment-built"
 touch "$out/.built"
 echo "busybox: $(du -h "$out/busybox" | cut -f1) static riscv64 binary ready in $(($(date +%s) - start)) s: build/busybox/busybox"

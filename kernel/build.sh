@@ -103,16 +103,8 @@ set +e
 	make -C "$src" O="$out" ARCH=riscv CROSS_COMPILE=riscv64-linux-gnu- \
 		-j"$jobs" Image 2>&1
 	echo "__rc=$?"
-} | tee -a "$log" | awk $awkline -v total="$total" -v start="$start" -v tty="$tty" -v name="$config" '
-	function show(final,   t, line) {
-		t = systime() - start
-		line = sprintf("kernel(%s): %-7s %d/%d files  %d:%02d", name, what, n, total, t / 60, t % 60)
-		if (tty) { printf "\r%s\033[K%s", line, final ? "\n" : ""; fflush() }
-		else if (final || t - last >= 30) { print line; fflush(); last = t }
-	}
-	/^__rc=/ { rc = substr($0, 6); next }
-	/^  [A-Z]+ / { what = $1; n++; if (n > total) total = n; show(0) }
-	END { if (n) show(1); print n > "'"$out/.steps.new"'"; exit rc }'
+} | tee -a "$log" | awk $awkline -f "$top/tools/progress.awk" -v name="kernel($config)" \
+	-v total="$total" -v start="$start" -v tty="$tty" -v steps="$out/.steps.new"
 rc=$?
 set -e
 if [ $rc -ne 0 ]; then

@@ -1,0 +1,19 @@
+# tools/progress.awk: one live progress line for a kbuild-style build
+# (kernel/build.sh and busybox/build.sh pipe make's output through it).
+#
+#   awk -f tools/progress.awk -v name=kernel(lab) -v total=N -v start=EPOCH \
+#       -v tty=0|1 -v steps=FILE
+#
+# Each line like "  CC      path" is a step. On a terminal (tty=1) the line
+# is rewritten in place; in a log it is printed at most every 30 s. The
+# input's last line "__rc=N" is make's exit status, which becomes awk's.
+# The number of steps goes to FILE, the total of the next full build.
+function show(final,   t, line) {
+	t = systime() - start
+	line = sprintf("%s: %-7s %d/%d files  %d:%02d", name, what, n, total, t / 60, t % 60)
+	if (tty) { printf "\r%s\033[K%s", line, final ? "\n" : ""; fflush() }
+	else if (final || t - last >= 30) { print line; fflush(); last = t }
+}
+/^__rc=/ { rc = substr($0, 6); next }
+/^  [A-Z]+ / { what = $1; n++; if (n > total) total = n; show(0) }
+END { if (n) show(1); print n > steps; exit rc }
