@@ -56,7 +56,17 @@ struct run {
 	char *qemu_said;       /* QEMU's own complaint, when it would not start */
 	char *sockdir;         /* a short folder for the socket, when run_dir is too deep */
 	int qemu_said_initrd;
+	long long t_start;     /* for LAB_TIMING=1: when the check began */
+	int timing;
 };
+
+/* LAB_TIMING=1 prints when each phase of a check starts (docs/benchmarks.md). */
+static void
+mark(const struct run *x, const char *what)
+{
+	if (x->timing)
+		fprintf(stderr, "timing: %5lld ms  %s\n", now_ms() - x->t_start, what);
+}
 
 static void
 add_item(struct result *r, int ok, const char *kind, const char *text, const char *detail)
@@ -209,9 +219,10 @@ on_uart_line(void *ctx, const char *line)
 	if (x->qemu_said && (strstr(line, "initrd") || strstr(line, "initramfs")))
 		x->qemu_said_initrd = 1;
 	diagnose_line(&x->diag, line);
-	if (strstr(line, "Run /init as init process"))
+	if (strstr(line, "Run /init as init process")) {
 		x->saw_run_init = 1;
-	else if (x->saw_run_init && line[0] && line[0] != '[' && strncmp(line, "qemu-system-riscv64: ", 21))
+		mark(x, "Run /init");
+	} else if (x->saw_run_init && line[0] && line[0] != '[' && strncmp(line, "qemu-system-riscv64: ", 21))
 		x->user_output = 1;   /* not the kernel's, not QEMU's: the guest's programs' */
 }
 
@@ -256,6 +267,7 @@ boot(struct run *x, struct matcher *m, struct gdb_session *g, struct boot_end *e
 	sb_release(&line);
 	strv_release(&argv);
 
+	mark(x, "QEMU starts");
 	if (qemu_start(&q, &qo, err, sizeof(err)) < 0) {
 		result_set(r, V_ERROR, "%s (is qemu-system-riscv64 installed? make setup)", err);
 		free(responder);
@@ -270,6 +282,7 @@ boot(struct run *x, struct matcher *m, struct gdb_session *g, struct boot_end *e
 		char *cache = xasprintf("%s.task-offsets", x->vmlinux);
 		char *script = xasprintf("%s/watch.gdb", r->run_dir);
 		x->have_pids = gdb_task_offsets(x->vmlinux, cache, &pid_off, &comm_off) == 0;
+		mark(x, "gdb: connect, breakpoints, continue");
 		if (gdb_watch(g, script, x->bps, x->nbp, x->socket, x->have_pids ? pid_off : -1,
 			      comm_off) == 0)
 			gdb_on = 1;
@@ -329,6 +342,8 @@ boot(struct run *x, struct matcher *m, struct gdb_session *g, struct boot_end *e
 				/* Any gdb hits printed before this output belong before it. */
 				if (gdb_on)
 					gdb_read(g);
+				if (m->bytes == 0)
+					mark(x, "the first UART output");
 				matcher_feed(m, buf, (size_t)n, &to_send);
 				for (size_t i = 0; i < to_send.n; i++) {
 					char *l = xasprintf("%s\n", to_send.v[i]);
@@ -649,6 +664,8 @@ engine_check(const struct check_opts *o, struct result *r)
 	g.in_fd = g.out_fd = -1;
 	x.gdb_fd = -1;
 	x.o = o;
+	x.t_start = t0;
+	x.timing = getenv("LAB_TIMING") && !strcmp(getenv("LAB_TIMING"), "1");
 	x.r = r;
 	x.top = o->cat->top;
 	r->stage = xstrdup(o->stage->name);
@@ -734,6 +751,7 @@ engine_check(const struct check_opts *o, struct result *r)
 		for (size_t i = 0; i < c->ngdb; i++)
 			need_vmlinux |= !strcmp(c->gdb[i].elf, "vmlinux");
 		x.gdb_fd = unix_listen(x.socket, err, sizeof(err));
+		mark(&x, "gdb starts");
 		int rc = x.gdb_fd < 0 ? -1 : gdb_start(&g, r->gdb_log, script,
 							need_vmlinux ? x.vmlinux : NULL, err, sizeof(err));
 		free(script);
@@ -752,6 +770,7 @@ engine_check(const struct check_opts *o, struct result *r)
 		}
 		long long b0 = now_ms();
 		struct build_job job = {o->cat, o->stage, c, x.top, x.dir, x.src, x.cpio, o->grading, o->sigfd};
+		mark(&x, "build");
 		int rc = build_initramfs(&job, r);
 		r->ms_build = now_ms() - b0;
 		if (rc < 0)
@@ -798,6 +817,7 @@ engine_check(const struct check_opts *o, struct result *r)
 	matcher_flush(&m);
 
 	/* 5. judge */
+	mark(&x, "the verdict is known; QEMU and gdb stopped");
 	judge(&x, &m, &g, &end);
 	matcher_release(&m);
 out:
