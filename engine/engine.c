@@ -228,10 +228,52 @@ on_uart_line(void *ctx, const char *line)
 
 struct boot_end {
 	int qemu_exited, qemu_status, timed_out, flood, interrupted;
+	int late;              /* booting at once, gdb attached after "Run /init" */
 };
 
+/* One read of QEMU's output: log it (capped), feed the matcher, type what
+ * it says to. Returns the bytes read, 0 at end of output, -1 if none now. */
+static ssize_t
+uart_take(struct run *x, struct matcher *m, struct qemu *q, int uart, size_t *logged)
+{
+	char buf[16384];
+	ssize_t n = read(q->out_fd, buf, sizeof(buf));
+	struct strv to_send = {0};
+
+	if (n < 0)
+		return errno == EAGAIN || errno == EINTR ? -1 : 0;
+	if (n == 0)
+		return 0;
+	/* Keep at most UART_LOG_CAP bytes on disk, then say so once. */
+	if (uart >= 0 && *logged < UART_LOG_CAP) {
+		size_t k = (size_t)n < UART_LOG_CAP - *logged ? (size_t)n : UART_LOG_CAP - *logged;
+		(void)!write(uart, buf, k);
+		*logged += k;
+		if (*logged == UART_LOG_CAP) {
+			static const char cut[] = "\n[lab-runner: the log stops here, at 1 MiB]\n";
+			(void)!write(uart, cut, sizeof(cut) - 1);
+		}
+	}
+	if (m->bytes == 0)
+		mark(x, "the first UART output");
+	matcher_feed(m, buf, (size_t)n, &to_send);
+	for (size_t i = 0; i < to_send.n; i++) {
+		char *l = xasprintf("%s\n", to_send.v[i]);
+		(void)!write(q->in_fd, l, strlen(l));
+		free(l);
+	}
+	strv_release(&to_send);
+	return n;
+}
+
+/*
+ * Boot and drive the guest until the verdict is known. early: every
+ * breakpoint is in user space, so the kernel may boot while gdb is still
+ * starting (it gets 0.4 s before /init); if gdb turns out to have attached
+ * after /init started, end->late is set and the caller boots again, paused.
+ */
 static void
-boot(struct run *x, struct matcher *m, struct gdb_session *g, struct boot_end *end)
+boot(struct run *x, struct matcher *m, struct gdb_session *g, struct boot_end *end, int early)
 {
 	struct result *r = x->r;
 	struct check *c = &x->check;
@@ -248,6 +290,7 @@ boot(struct run *x, struct matcher *m, struct gdb_session *g, struct boot_end *e
 	qo.append = c->append;
 	qo.memory_mb = c->memory_mb;
 	qo.gdb_fd = x->gdb_fd;
+	qo.gdb_running = early;
 	/* Grading always counts instructions: the guest then runs the same way
 	 * every time (timer interrupts land at the same instructions), so a
 	 * class's reports are the same bytes run after run. */
@@ -276,8 +319,8 @@ boot(struct run *x, struct matcher *m, struct gdb_session *g, struct boot_end *e
 	free(responder);
 	uart = open(r->uart_log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (g->pid > 0) {
-		/* gdb is up (started before the build); now it connects and sets
-		 * its breakpoints, while QEMU waits (-S). */
+		/* gdb is up, or starting (it was started before the build); now it
+		 * connects and sets its breakpoints, while the guest waits. */
 		int pid_off = -1, comm_off = -1;
 		char *cache = xasprintf("%s.task-offsets", x->vmlinux);
 		char *script = xasprintf("%s/watch.gdb", r->run_dir);
@@ -317,44 +360,34 @@ boot(struct run *x, struct matcher *m, struct gdb_session *g, struct boot_end *e
 			break;
 		}
 		if (p[1].revents & (POLLIN | POLLHUP)) {
+			int was_armed = g->armed;
 			if (!gdb_read(g))
 				p[1].fd = -1, gdb_on = 0;
+			if (early && g->armed && !was_armed) {
+				/* QEMU paused the guest when gdb attached, so whatever it
+				 * printed before is in the pipe now: read it all. If /init
+				 * had started already, a breakpoint may have come too late. */
+				while (uart_take(x, m, &q, uart, &logged) > 0)
+					;
+				mark(x, "gdb's breakpoints are in");
+				if (x->saw_run_init) {
+					end->late = 1;
+					break;
+				}
+			}
 		}
 		if (p[0].revents & (POLLIN | POLLHUP)) {
-			char buf[16384];
-			ssize_t n = read(q.out_fd, buf, sizeof(buf));
-			if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
+			/* Any gdb hits printed before this output belong before it. */
+			if (gdb_on)
+				gdb_read(g);
+			ssize_t n = uart_take(x, m, &q, uart, &logged);
+			if (n == 0) {
 				end->qemu_exited = 1;
 				break;
 			}
-			if (n > 0) {
-				struct strv to_send = {0};
-				/* Keep at most UART_LOG_CAP bytes on disk, then say so once. */
-				if (uart >= 0 && logged < UART_LOG_CAP) {
-					size_t k = (size_t)n < UART_LOG_CAP - logged ? (size_t)n : UART_LOG_CAP - logged;
-					(void)!write(uart, buf, k);
-					logged += k;
-					if (logged == UART_LOG_CAP) {
-						static const char cut[] = "\n[lab-runner: the log stops here, at 1 MiB]\n";
-						(void)!write(uart, cut, sizeof(cut) - 1);
-					}
-				}
-				/* Any gdb hits printed before this output belong before it. */
-				if (gdb_on)
-					gdb_read(g);
-				if (m->bytes == 0)
-					mark(x, "the first UART output");
-				matcher_feed(m, buf, (size_t)n, &to_send);
-				for (size_t i = 0; i < to_send.n; i++) {
-					char *l = xasprintf("%s\n", to_send.v[i]);
-					(void)!write(q.in_fd, l, strlen(l));
-					free(l);
-				}
-				strv_release(&to_send);
-				if (m->bytes > UART_FLOOD) {
-					end->flood = 1;
-					break;
-				}
+			if (m->bytes > UART_FLOOD) {
+				end->flood = 1;
+				break;
 			}
 		}
 		if (m->reject_hit >= 0)
@@ -364,6 +397,9 @@ boot(struct run *x, struct matcher *m, struct gdb_session *g, struct boot_end *e
 	}
 	if (gdb_on)
 		gdb_read(g);
+	/* The guest finished (or the time ran out) before gdb attached at all. */
+	if (early && !g->armed && !end->interrupted)
+		end->late = 1;
 	end->qemu_status = qemu_stop(&q, end->qemu_exited);
 	gdb_stop(g);
 	if (uart >= 0)
@@ -585,6 +621,26 @@ judge(struct run *x, struct matcher *m, struct gdb_session *g, const struct boot
 
 /* --------------------------------------------------------------- the run */
 
+/* Make gdb's listening socket and start gdb (settings, vmlinux if needed). */
+static int
+start_gdb(struct run *x, struct gdb_session *g, char *err, size_t errlen)
+{
+	const struct check *c = &x->check;
+	int need_vmlinux = 0;
+	char *script = xasprintf("%s/watch.gdb", x->r->run_dir);
+
+	for (size_t i = 0; i < c->ngdb; i++)
+		need_vmlinux |= !strcmp(c->gdb[i].elf, "vmlinux");
+	if (x->gdb_fd >= 0)
+		close(x->gdb_fd);
+	x->gdb_fd = unix_listen(x->socket, err, errlen);
+	mark(x, "gdb starts");
+	int rc = x->gdb_fd < 0 ? -1 : gdb_start(g, x->r->gdb_log, script,
+						 need_vmlinux ? x->vmlinux : NULL, err, errlen);
+	free(script);
+	return rc;
+}
+
 #define RUNS_KEPT 10
 
 struct aged {
@@ -745,20 +801,9 @@ engine_check(const struct check_opts *o, struct result *r)
 
 	/* gdb starts now, so that its start-up overlaps the build and QEMU's. */
 	x.gdb_fd = -1;
-	if (c->ngdb && !o->prepare_only) {
-		int need_vmlinux = 0;
-		char *script = xasprintf("%s/watch.gdb", r->run_dir);
-		for (size_t i = 0; i < c->ngdb; i++)
-			need_vmlinux |= !strcmp(c->gdb[i].elf, "vmlinux");
-		x.gdb_fd = unix_listen(x.socket, err, sizeof(err));
-		mark(&x, "gdb starts");
-		int rc = x.gdb_fd < 0 ? -1 : gdb_start(&g, r->gdb_log, script,
-							need_vmlinux ? x.vmlinux : NULL, err, sizeof(err));
-		free(script);
-		if (rc < 0) {
-			result_set(r, V_ERROR, "%s", err);
-			goto out;
-		}
+	if (c->ngdb && !o->prepare_only && start_gdb(&x, &g, err, sizeof(err)) < 0) {
+		result_set(r, V_ERROR, "%s", err);
+		goto out;
 	}
 
 	/* 1. build */
@@ -804,12 +849,33 @@ engine_check(const struct check_opts *o, struct result *r)
 		goto out;
 	}
 
-	/* 3-4. boot and drive */
+	/* 3-4. boot and drive. With breakpoints in user space only, the kernel
+	 * boots while gdb finishes starting; if gdb was late, again, paused. */
+	int early = x.nbp > 0;
+	for (size_t i = 0; i < x.nbp; i++)
+		early &= !x.bps[i].kernel;
 	matcher_init(&m, c);
 	m.on_line = on_uart_line;
 	m.ctx = &x;
 	r->verdict = V_ERROR;
-	boot(&x, &m, &g, &end);
+	boot(&x, &m, &g, &end, early);
+	if (end.late && !r->headline) {
+		mark(&x, "gdb attached after /init started: booting again, paused");
+		matcher_release(&m);
+		gdb_release(&g);
+		memset(&x.diag, 0, sizeof(x.diag));
+		x.saw_run_init = x.user_output = x.qemu_said_initrd = 0;
+		free(x.qemu_said);
+		x.qemu_said = NULL;
+		if (start_gdb(&x, &g, err, sizeof(err)) < 0) {
+			result_set(r, V_ERROR, "%s", err);
+			goto out;
+		}
+		matcher_init(&m, c);
+		m.on_line = on_uart_line;
+		m.ctx = &x;
+		boot(&x, &m, &g, &end, 0);
+	}
 	if (r->headline) {     /* boot() could not start the machine */
 		matcher_release(&m);
 		goto out;

@@ -8,7 +8,10 @@
  *                the submission runs on the host)
  *   2. inspect   read the initramfs before booting and explain what the
  *                kernel would trip on
- *   3. boot      QEMU, paused for gdb when the check has gdb lines
+ *   3. boot      QEMU; when the check has gdb lines, gdb attaches and sets
+ *                its breakpoints while the guest is paused (from the start,
+ *                or, for user-space breakpoints only, once the kernel is
+ *                booting: a gdb that came after /init means a second boot)
  *   4. drive     read the UART, type each `send` once its prompt shows,
  *                stop the moment the verdict is known
  *   5. judge     PASS, FAIL, TIMEOUT or ERROR, with the reasons

@@ -146,7 +146,9 @@ gdb_watch(struct gdb_session *g, const char *script_path, const struct gdb_bp *b
 				  (unsigned long long)b->addr, i);
 		}
 	}
-	sb_puts(&s, "continue\n");
+	/* The guest is stopped while gdb is attached and setting breakpoints:
+	 * this marker says they are all in, before the guest goes on. */
+	sb_puts(&s, "printf \"@@ARMED\\n\"\ncontinue\n");
 	int rc = send_text(g, script_path, s.buf);
 	sb_release(&s);
 	/* End of commands: gdb quits once the guest has ended. */
@@ -160,6 +162,10 @@ gdb_parse_line(struct gdb_session *g, const char *line)
 {
 	/* gdb reading a pipe prints "(gdb) " prompts, which may stand before
 	 * our lines: look for the markers anywhere in the line. */
+	if (strstr(line, "@@ARMED")) {
+		g->armed = 1;
+		return;
+	}
 	const char *mark = strstr(line, "@@HIT ");
 	if (mark)
 		line = mark;

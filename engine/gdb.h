@@ -55,6 +55,7 @@ struct gdb_session {
 	struct gdb_hit *hits;
 	size_t nhits;
 	int in_bt;
+	int armed;             /* its breakpoints are in (it printed @@ARMED) */
 	char *error;           /* gdb stopped with this error, or NULL */
 };
 

@@ -55,7 +55,8 @@ qemu_argv(const struct qemu_opts *o, struct strv *a)
 		strv_pushf(a, "socket,id=gdb0,fd=%d,server=on,wait=off", o->gdb_fd);
 		strv_push(a, "-gdb");
 		strv_push(a, "chardev:gdb0");
-		strv_push(a, "-S");
+		if (!o->gdb_running)
+			strv_push(a, "-S");
 	} else if (o->gdb_socket) {
 		strv_push(a, "-gdb");
 		strv_pushf(a, "unix:%s,server=on,wait=off", o->gdb_socket);

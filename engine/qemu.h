@@ -10,8 +10,9 @@
  *                           guest time is counted in instructions and jumps
  *                           ahead when the guest idles, so an init that
  *                           sleeps 10 s between lines is checked in a second
- *   -S -gdb ...             paused until gdb has set its breakpoints; the
- *                           socket is the runner's own (fd=), so gdb can
+ *   -S -gdb ...             paused until gdb has set its breakpoints (or,
+ *                           without -S, paused by QEMU when gdb attaches);
+ *                           the socket is the runner's own (fd=), so gdb can
  *                           connect while QEMU is still starting
  *   restrict=on             (network stages only) the guest reaches nothing
  *                           but QEMU's own DHCP and the lab's responder
@@ -33,6 +34,8 @@ struct qemu_opts {
 	int memory_mb;
 	const char *gdb_socket;  /* NULL: no gdb, start running at once */
 	int gdb_fd;              /* > 0: the listening socket for gdb, made by us */
+	int gdb_running;         /* with gdb_fd: boot at once (no -S); QEMU pauses the
+				  * guest itself when gdb attaches */
 	const char *responder;   /* NULL: no network; else the guestfwd command */
 	int interactive;         /* the terminal is the UART (Ctrl-A X quits) */
 	int real_clock;          /* no -icount: guest time is wall time */
