@@ -97,11 +97,17 @@ if "$runner" help grade >/dev/null 2>&1; then
 fi
 
 # Build costs.
+# A COLD=1 measurement is kept in build/bench-cold-kernel (the bench's own
+# folder is emptied at every run); otherwise the lab's last full build.
 cold="not measured (COLD=1)"
 if [ "${COLD:-0}" = 1 ]; then
 	t0=$(ms)
 	LAB_KERNEL_OUT=$work/kernel kernel/build.sh lab >/dev/null 2>&1
 	cold=$(sec $(($(ms) - t0)))
+	echo "$cold (COLD=1 on $(date -u '+%Y-%m-%d'))" >"$top/build/bench-cold-kernel"
+	rm -rf "$work/kernel"
+elif [ -s "$top/build/bench-cold-kernel" ]; then
+	cold=$(cat "$top/build/bench-cold-kernel")
 elif [ -s "$kdir/.build-seconds" ]; then
 	cold="$(cat "$kdir/.build-seconds") s (last full build)"
 fi
