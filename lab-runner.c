@@ -638,10 +638,9 @@ cmd_run(struct ctx *c, int argc, char **argv)
 		qo.initrd = r.initrd_path;
 		qo.memory_mb = 128;
 		qo.interactive = 1;
-		char *responder = r.network ? xasprintf("%s/tools/responder.sh %s", c->top, r.nonce) : NULL;
-		qo.responder = responder;
+		qo.lab_top = c->top;
+		qo.token = r.network ? r.nonce : NULL;
 		qemu_argv(&qo, &a);
-		free(responder);
 		if (c->verbose) {
 			for (size_t i = 0; i < a.n; i++)
 				printf("%s%s", i ? " " : "$ ", a.v[i]);
@@ -679,10 +678,9 @@ cmd_debug(struct ctx *c, int argc, char **argv)
 	qo.memory_mb = 128;
 	qo.gdb_socket = sock;
 	qo.serial_file = uart;   /* the terminal is gdb's */
-	char *responder = r.network ? xasprintf("%s/tools/responder.sh %s", c->top, r.nonce) : NULL;
-	qo.responder = responder;
+	qo.lab_top = c->top;
+	qo.token = r.network ? r.nonce : NULL;
 	qemu_argv(&qo, &a);
-	free(responder);
 	pid_t q = spawn(a.v, NULL, NULL, NULL, 1, err, sizeof(err));
 	strv_release(&a);
 	if (q < 0) {

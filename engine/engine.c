@@ -295,11 +295,8 @@ boot(struct run *x, struct matcher *m, struct gdb_session *g, struct boot_end *e
 	 * every time (timer interrupts land at the same instructions), so a
 	 * class's reports are the same bytes run after run. */
 	qo.real_clock = c->real_clock && !x->o->grading;
-	char *responder = NULL;
-	if (c->network) {
-		responder = xasprintf("%s/tools/responder.sh %s", x->top, c->nonce);
-		qo.responder = responder;
-	}
+	qo.lab_top = x->top;
+	qo.token = c->network ? c->nonce : NULL;
 	struct strv argv = {0};
 	qemu_argv(&qo, &argv);
 	struct sb line;
@@ -313,10 +310,8 @@ boot(struct run *x, struct matcher *m, struct gdb_session *g, struct boot_end *e
 	mark(x, "QEMU starts");
 	if (qemu_start(&q, &qo, err, sizeof(err)) < 0) {
 		result_set(r, V_ERROR, "%s (is qemu-system-riscv64 installed? make setup)", err);
-		free(responder);
 		return;
 	}
-	free(responder);
 	uart = open(r->uart_log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (g->pid > 0) {
 		/* gdb is up, or starting (it was started before the build); now it
@@ -918,7 +913,6 @@ out:
 	free(x.kernel);
 	free(x.vmlinux);
 	check_release(&x.check);
-	(void)t0;
 	return r->verdict;
 }
 

@@ -39,9 +39,11 @@ qemu_argv(const struct qemu_opts *o, struct strv *a)
 		strv_push(a, "-icount");
 		strv_push(a, "shift=0,sleep=off");
 	}
-	if (o->responder) {
+	if (o->token) {
+		/* QEMU runs the lab's responder for each connection to 10.0.2.100:80. */
 		strv_push(a, "-netdev");
-		strv_pushf(a, "user,id=n0,restrict=on,guestfwd=tcp:10.0.2.100:80-cmd:%s", o->responder);
+		strv_pushf(a, "user,id=n0,restrict=on,guestfwd=tcp:10.0.2.100:80-cmd:%s/tools/responder.sh %s",
+			   o->lab_top, o->token);
 		strv_push(a, "-device");
 		strv_push(a, "virtio-net-device,netdev=n0");
 		strv_push(a, "-device");

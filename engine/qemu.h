@@ -36,7 +36,8 @@ struct qemu_opts {
 	int gdb_fd;              /* > 0: the listening socket for gdb, made by us */
 	int gdb_running;         /* with gdb_fd: boot at once (no -S); QEMU pauses the
 				  * guest itself when gdb attaches */
-	const char *responder;   /* NULL: no network; else the guestfwd command */
+	const char *lab_top;     /* the lab's folder, where tools/responder.sh is */
+	const char *token;       /* NULL: no network; else the page's fresh token */
 	int interactive;         /* the terminal is the UART (Ctrl-A X quits) */
 	int real_clock;          /* no -icount: guest time is wall time */
 	const char *serial_file; /* the UART goes to this file (debug: the terminal is gdb's) */
