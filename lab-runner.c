@@ -257,22 +257,34 @@ exit_for(enum verdict v, int interrupted)
 	return v == V_PASS ? 0 : v == V_ERROR ? 2 : 1;
 }
 
+/* What check, run and debug ask of the engine, from the command line. The
+ * folder is the learner's labs/NN-name/ unless --dir names another. */
+static char *
+fill_opts(struct ctx *c, const struct stage *s, const struct target *t, struct check_opts *o)
+{
+	char *dir = t->dir ? xstrdup(t->dir) : stage_path(&c->cat, s, "lab");
+
+	memset(o, 0, sizeof(*o));
+	o->cat = &c->cat;
+	o->stage = s;
+	o->dir = dir;
+	o->initramfs = t->initramfs;
+	o->kconfig = t->kconfig;
+	o->sigfd = c->sigfd;
+	o->timeout_s = t->timeout;
+	o->runs_root = getenv("LAB_RUNS_DIR");   /* tests keep their runs apart */
+	o->echo_build = !t->json;   /* a kernel build's progress, on stderr */
+	return dir;
+}
+
 /* Check a stage (and record the verdict when it is the learner's own folder). */
 static enum verdict
 run_check(struct ctx *c, const struct stage *s, const struct target *t, int *interrupted)
 {
-	struct check_opts o = {0};
+	struct check_opts o;
 	struct result r;
-	char *dir = t->dir ? xstrdup(t->dir) : stage_path(&c->cat, s, "lab");
+	char *dir = fill_opts(c, s, t, &o);
 
-	o.cat = &c->cat;
-	o.stage = s;
-	o.dir = dir;
-	o.initramfs = t->initramfs;
-	o.kconfig = t->kconfig;
-	o.sigfd = c->sigfd;
-	o.timeout_s = t->timeout;
-	o.runs_root = getenv("LAB_RUNS_DIR");   /* tests keep their runs apart */
 	if (!t->json)
 		fprintf(stderr, "checking %s: build, boot, watch (at most the stage's time limit)...\n",
 			s->name);
@@ -578,19 +590,13 @@ prepare(struct ctx *c, const char *cmd, int argc, char **argv, struct result *r,
 	const struct stage **sp)
 {
 	struct target t;
-	struct check_opts o = {0};
+	struct check_opts o;
 	if (parse_target(cmd, argc, argv, &t))
 		return 2;
 	const struct stage *s = pick_stage(c, cmd, &t);
 	if (!s)
 		return 2;
-	char *dir = t.dir ? xstrdup(t.dir) : stage_path(&c->cat, s, "lab");
-	o.cat = &c->cat;
-	o.stage = s;
-	o.dir = dir;
-	o.initramfs = t.initramfs;
-	o.kconfig = t.kconfig;
-	o.sigfd = c->sigfd;
+	char *dir = fill_opts(c, s, &t, &o);
 	o.prepare_only = 1;
 	engine_check(&o, r);
 	free(dir);
@@ -891,9 +897,9 @@ static const struct cmd commands[] = {
 	 "check the current stage; when it passes, open the next one (your files are never replaced)"},
 	{"check", cmd_check, "check [STAGE] [--dir PATH] [--initramfs FILE] [--kernel lab|defconfig] [--timeout S] [--json]",
 	 "check a stage: build, boot in QEMU, type, match the UART, watch with gdb (exit 0 PASS, 1 FAIL/TIMEOUT, 2 ERROR)"},
-	{"run", cmd_run, "run [STAGE] [--dir PATH]",
+	{"run", cmd_run, "run [STAGE] [--dir PATH] [--kernel lab|defconfig]",
 	 "build and boot a stage with the UART on your terminal (Ctrl-A X quits)"},
-	{"debug", cmd_debug, "debug [STAGE] [--dir PATH]",
+	{"debug", cmd_debug, "debug [STAGE] [--dir PATH] [--kernel lab|defconfig]",
 	 "boot paused and open gdb-multiarch, connected, stopped at main of /init"},
 	{"hint", cmd_hint, "hint [STAGE]", "show the next hint of a stage, one more each time"},
 	{"list", cmd_status, "list", "every stage: done, current or locked, and its last verdict"},

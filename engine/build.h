@@ -8,6 +8,12 @@
  *   check    make, with the folder's own Makefile (LAB_TOP=<lab> on its
  *            command line). A folder whose files are the same as at an
  *            earlier build reuses the archive made then (build/cache/).
+ *            A stage whose kernel is the learner's (`kernel learner`) is
+ *            built by make every time (its Makefile puts Image, vmlinux
+ *            and kernel.config beside initramfs.cpio, and the kernel script
+ *            itself knows when nothing changed), with a time limit for a
+ *            kernel build, and the kernel script's lines ("kernel...")
+ *            echoed to echo_fd if >= 0.
  *   grading  untrusted: the starter is laid out, the check's `sources`
  *            are taken from the submission (its own regular files only),
  *            each `compile` line is run under prlimit, and the runner packs
@@ -32,6 +38,7 @@ struct build_job {
 	const char *cpio;      /* where the archive must end up */
 	int grading;
 	int sigfd;             /* interrupts end the build; -1 if none */
+	int echo_fd;           /* a kernel build's output also goes here; -1: not */
 };
 
 /* Returns 0 when j->cpio is ready, else -1 with r's verdict set. */

@@ -582,6 +582,32 @@ d_clock(struct parse *p, const char *v)
 	return 0;
 }
 
+static int
+d_compare(struct parse *p, const char *v)
+{
+	/* compare KCONFIG [boots=N] [smaller] */
+	size_t n;
+	if (once(p, 1u << 11, "compare"))
+		return -1;
+	char **w = split_words(v, &n);
+	int rc = 0;
+	if (strcmp(w[0], "lab") && strcmp(w[0], "defconfig"))
+		rc = fail(p, "compare names a kernel of the lab, lab or defconfig, not '%s'", w[0]);
+	else
+		p->c->compare = xstrdup(w[0]);
+	p->c->compare_boots = 3;
+	for (size_t i = 1; i < n && rc == 0; i++) {
+		if (!strncmp(w[i], "boots=", 6))
+			rc = parse_int(p, w[i] + 6, 1, 15, &p->c->compare_boots);
+		else if (!strcmp(w[i], "smaller"))
+			p->c->compare_smaller = 1;
+		else
+			rc = fail(p, "compare takes boots=N and smaller, not '%s'", w[i]);
+	}
+	free_words(w);
+	return rc;
+}
+
 static struct step *
 add_step(struct parse *p, enum step_kind kind)
 {
@@ -826,6 +852,7 @@ static const struct directive {
 	{"answer", d_answer, 1},
 	{"append", d_append, 0},
 	{"clock", d_clock, 0},
+	{"compare", d_compare, 0},
 	{"compile", d_compile, 1},
 	{"exit", d_exit, 0},
 	{"expect", d_expect, 0},
@@ -1042,6 +1069,7 @@ check_release(struct check *c)
 	}
 	free(c->compile);
 	free(c->append);
+	free(c->compare);
 	free(c->title);
 	free(c->path);
 	memset(c, 0, sizeof(*c));

@@ -103,6 +103,9 @@ struct check {
 	char *append;
 	int exit_status;           /* -1: not checked */
 	int real_clock;            /* clock real: no instruction counting */
+	char *compare;             /* compare KCONFIG: time the stage's kernel against it */
+	int compare_boots;         /*   boots=N, per kernel */
+	int compare_smaller;       /*   smaller: the stage's Image must be smaller */
 	char nonce[9];
 
 	struct thread *threads;

@@ -87,3 +87,24 @@ elf_next_insn(const unsigned char *data, size_t size, uint64_t addr, uint64_t *n
 	}
 	return -1;
 }
+
+int
+elf_loaded_size(const unsigned char *data, size_t size, uint64_t *bytes)
+{
+	Elf64_Ehdr eh;
+
+	if (size < sizeof(eh) || memcmp(data, ELFMAG, SELFMAG) != 0 || data[EI_CLASS] != ELFCLASS64)
+		return -1;
+	memcpy(&eh, data, sizeof(eh));
+	if (eh.e_phentsize != sizeof(Elf64_Phdr) ||
+	    !in_bounds(size, eh.e_phoff, (uint64_t)eh.e_phnum * sizeof(Elf64_Phdr)))
+		return -1;
+	*bytes = 0;
+	for (unsigned i = 0; i < eh.e_phnum; i++) {
+		Elf64_Phdr ph;
+		memcpy(&ph, data + eh.e_phoff + (uint64_t)i * sizeof(ph), sizeof(ph));
+		if (ph.p_type == PT_LOAD)
+			*bytes += ph.p_memsz;
+	}
+	return 0;
+}

@@ -33,4 +33,16 @@ int elf_symbol(const unsigned char *data, size_t size, const char *name, uint64_
  */
 int elf_next_insn(const unsigned char *data, size_t size, uint64_t addr, uint64_t *next);
 
+/*
+ * The bytes a program (or the kernel's vmlinux) takes in memory: the sum of
+ * its PT_LOAD segments' sizes in memory (code, read-only data, data, bss).
+ * The program headers sit near the file's start: data may be just its
+ * first few KiB. Returns 0, or -1 if that is not a 64-bit ELF's start.
+ *
+ * Why not the Image's size: the riscv kernel places code, read-only data
+ * and data each on a 2 MiB boundary (so that each can have its own page
+ * permissions), so its Image grows and shrinks in 2 MiB steps.
+ */
+int elf_loaded_size(const unsigned char *data, size_t size, uint64_t *bytes);
+
 #endif

@@ -691,6 +691,61 @@ prune_runs(const char *run_dir, const char *stage)
 	free(root);
 }
 
+/* ----------------------------------------------------------- 6. compare */
+
+/*
+ * Boot the archive on the stage's kernel and on the lab's kernel named by
+ * `compare`, and time both (compare.h). With `smaller`, a stage kernel
+ * whose Image is not smaller than the lab's fails: removing nothing is not
+ * the exercise.
+ */
+static void
+compare_kernels(struct run *x)
+{
+	struct result *r = x->r;
+	struct check *c = &x->check;
+	struct compare_job j = {x->cpio, c->append, c->memory_mb, c->compare_boots, 30, x->o->sigfd};
+	char a[32], b[32];
+
+	r->ncompare = 2;
+	r->compare_boots = c->compare_boots;
+	r->compare[0].label = xstrdup("yours");
+	r->compare[0].image = xstrdup(x->kernel);
+	r->compare[0].vmlinux = xstrdup(x->vmlinux);
+	r->compare[1].label = xstrdup(c->compare);
+	r->compare[1].image = xasprintf("%s/build/kernel/%s/arch/riscv/boot/Image", x->top, c->compare);
+	r->compare[1].vmlinux = xasprintf("%s/build/kernel/%s/vmlinux", x->top, c->compare);
+	if (!is_file(r->compare[1].image)) {
+		r->ncompare = 1;
+		kernel_timing_release(&r->compare[1]);
+		strv_pushf(&r->advice, "no %s kernel to compare with: 'make kernel KCONFIG=%s' builds it",
+			   c->compare, c->compare);
+	}
+	if (compare_boot_times(&j, r->compare, r->ncompare) < 0) {
+		r->interrupted = 1;
+		result_set(r, V_ERROR, "interrupted");
+		return;
+	}
+	if (r->ncompare < 2 || !c->compare_smaller)
+		return;
+	/* In memory, not the Image: the Image moves in 2 MiB steps (elfsym.h). */
+	long long mine = r->compare[0].memory_bytes, theirs = r->compare[1].memory_bytes;
+	int ok = mine > 0 && theirs > 0 && mine < theirs;
+	human_size(mine, a, sizeof(a));
+	human_size(theirs, b, sizeof(b));
+	char *want = xasprintf("your kernel takes less memory than %s's (code, data, bss)", c->compare);
+	char *got = xasprintf("%s against %s", a, b);
+	add_item(r, ok, "compare", want, got);
+	free(want);
+	free(got);
+	if (!ok && r->verdict == V_PASS) {
+		result_set(r, V_FAIL, "your kernel boots, but it is no smaller than the stock %s (%s): "
+			    "turn off drivers for hardware the virt board does not have", c->compare, a);
+		strv_pushf(&r->advice, "the boot log of the stock kernel names what it sets up: every "
+			   "driver for a device QEMU's virt board lacks is weight to remove");
+	}
+}
+
 static const char *
 kernel_config(const struct run *x)
 {
@@ -771,16 +826,30 @@ engine_check(const struct check_opts *o, struct result *r)
 	x.dir = o->dir ? xstrdup(o->dir) : NULL;
 	x.cpio = o->initramfs ? xstrdup(o->initramfs) : xasprintf("%s/initramfs.cpio", x.src);
 
-	/* The kernel. */
+	/* The kernel: the lab's, or the one the learner's Makefile builds (it
+	 * is there once step 1 has run). */
 	const char *cfg = kernel_config(&x);
-	if (c->kernel == KERNEL_LEARNER && x.dir && !o->kconfig) {
-		x.kernel = xasprintf("%s/Image", x.dir);
-		x.vmlinux = xasprintf("%s/vmlinux", x.dir);
+	int learner_kernel = c->kernel == KERNEL_LEARNER && !o->kconfig;
+	if (learner_kernel) {
+		if (o->grading) {
+			result_set(r, V_ERROR, "this stage builds a kernel from each submission (minutes "
+				    "each): grading it is not supported; check one folder with "
+				    "./lab-runner check %s --dir DIR", o->stage->name);
+			goto out;
+		}
+		if (o->initramfs || !c->build) {
+			result_set(r, V_ERROR, "this stage boots the kernel its folder's Makefile builds: "
+				    "check it with --dir (or add --kernel lab|defconfig to boot %s on "
+				    "a kernel of the lab)", o->initramfs ? o->initramfs : "it");
+			goto out;
+		}
+		x.kernel = xasprintf("%s/Image", x.src);
+		x.vmlinux = xasprintf("%s/vmlinux", x.src);
 	} else {
 		x.kernel = xasprintf("%s/build/kernel/%s/arch/riscv/boot/Image", x.top, cfg);
 		x.vmlinux = xasprintf("%s/build/kernel/%s/vmlinux", x.top, cfg);
 	}
-	if (!is_file(x.kernel)) {
+	if (!learner_kernel && !is_file(x.kernel)) {
 		result_set(r, V_ERROR, "no kernel at %s: build it with 'make kernel%s'", x.kernel,
 			    strcmp(cfg, "lab") ? " KCONFIG=defconfig" : "");
 		goto out;
@@ -809,7 +878,8 @@ engine_check(const struct check_opts *o, struct result *r)
 			goto out;
 		}
 		long long b0 = now_ms();
-		struct build_job job = {o->cat, o->stage, c, x.top, x.dir, x.src, x.cpio, o->grading, o->sigfd};
+		struct build_job job = {o->cat, o->stage, c, x.top, x.dir, x.src, x.cpio, o->grading, o->sigfd,
+					o->echo_build ? STDERR_FILENO : -1};
 		mark(&x, "build");
 		int rc = build_initramfs(&job, r);
 		r->ms_build = now_ms() - b0;
@@ -881,6 +951,12 @@ engine_check(const struct check_opts *o, struct result *r)
 	mark(&x, "the verdict is known; QEMU and gdb stopped");
 	judge(&x, &m, &g, &end);
 	matcher_release(&m);
+
+	/* 6. compare: only a kernel that reached /init has a time to show. */
+	if (c->compare && x.saw_run_init && !end.interrupted && r->verdict != V_ERROR) {
+		mark(&x, "compare");
+		compare_kernels(&x);
+	}
 out:
 	if (r->verdict == V_PASS && !o->prepare_only)
 		r->points = r->max_points;
@@ -940,5 +1016,7 @@ result_release(struct result *r)
 	free(r->vmlinux_path);
 	free(r->initrd_path);
 	free(r->init_elf);
+	for (int i = 0; i < r->ncompare; i++)
+		kernel_timing_release(&r->compare[i]);
 	memset(r, 0, sizeof(*r));
 }

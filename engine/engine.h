@@ -15,6 +15,8 @@
  *   4. drive     read the UART, type each `send` once its prompt shows,
  *                stop the moment the verdict is known
  *   5. judge     PASS, FAIL, TIMEOUT or ERROR, with the reasons
+ *   6. compare   (`compare` in the check) boot the same archive on the
+ *                stage's kernel and on the lab's, and time both
  *
  * Every run has its own folder under build/runs/ (the copy, the archive,
  * uart.log, gdb.log, build.log), kept for the learner to read. Nothing in
@@ -25,6 +27,7 @@
 #define LAB_ENGINE_H
 
 #include "catalog.h"
+#include "compare.h"
 #include "util.h"
 
 enum verdict { V_PASS, V_FAIL, V_TIMEOUT, V_ERROR };
@@ -61,6 +64,10 @@ struct result {
 	char nonce[9];         /* this run's fresh value */
 	/* What was (or would be) booted: set once the build succeeded. */
 	char *kernel_path, *vmlinux_path, *initrd_path, *init_elf;
+	/* compare: the stage's kernel [0] against the lab's [1] (ncompare 2). */
+	struct kernel_timing compare[2];
+	int ncompare;
+	int compare_boots;
 };
 
 struct check_opts {
@@ -74,6 +81,7 @@ struct check_opts {
 	const char *runs_root;      /* NULL: TOP/build/runs */
 	int prepare_only;           /* build and inspect, do not boot (run, debug) */
 	int timeout_s;              /* > 0: instead of the check's timeout */
+	int echo_build;             /* a kernel build's output also goes to stderr */
 };
 
 /*

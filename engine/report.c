@@ -59,6 +59,39 @@ report_text(FILE *f, const struct result *r, int color, int verbose)
 		if (it->detail && (!it->ok || !strcmp(it->kind, "gdb") || !strcmp(it->kind, "answer")))
 			fprintf(f, "  %s%17s%s%s\n", dim, "", it->detail, off);
 	}
+	if (r->ncompare) {
+		fprintf(f, "%sThe same archive on each kernel (median of %d boots):%s\n", on,
+			r->compare_boots, off);
+		fprintf(f, "  %-11s %-10s %-10s %-22s %s\n", "kernel", "Image", "in memory",
+			"to /init, guest clock", "host clock");
+		for (int i = 0; i < r->ncompare; i++) {
+			const struct kernel_timing *t = &r->compare[i];
+			char size[32], mem[32], wall[32], kclock[32];
+			human_size(t->image_bytes, size, sizeof(size));
+			human_size(t->memory_bytes, mem, sizeof(mem));
+			snprintf(wall, sizeof(wall), t->boots ? "%.2f s" : "-", t->wall_ms / 1000.0);
+			snprintf(kclock, sizeof(kclock), t->boots && t->kernel_us >= 0 ? "%.1f ms" : "-",
+				 t->kernel_us / 1e3);
+			fprintf(f, "  %-11s %-10s %-10s %-22s %s\n", t->label, size, mem, kclock, wall);
+			if (t->problem)
+				fprintf(f, "  %s%13s%s: %s%s\n", dim, "", t->label, t->problem, off);
+		}
+		const struct kernel_timing *a = &r->compare[0], *b = &r->compare[1];
+		if (r->ncompare == 2 && a->memory_bytes > 0 && b->memory_bytes > 0) {
+			char d[32];
+			long long dm = b->memory_bytes - a->memory_bytes;
+			human_size(dm < 0 ? -dm : dm, d, sizeof(d));
+			fprintf(f, "  %s: %s %s in memory (%+.1f%%)", a->label, d, dm >= 0 ? "less" : "more",
+				-100.0 * (double)dm / (double)b->memory_bytes);
+			if (a->boots && b->boots && a->kernel_us > 0 && b->kernel_us > 0) {
+				long du = b->kernel_us - a->kernel_us;
+				fprintf(f, ", %.1f ms %s guest time to /init (%+.1f%%)",
+					(du < 0 ? -du : du) / 1e3, du >= 0 ? "less" : "more",
+					-100.0 * (double)du / (double)b->kernel_us);
+			}
+			fputs("\n", f);
+		}
+	}
 	if (r->verdict != V_PASS && r->advice.n) {
 		fprintf(f, "%sWhat this means:%s\n", on, off);
 		for (size_t i = 0; i < r->advice.n; i++)
@@ -169,6 +202,22 @@ report_json(FILE *f, const struct result *r)
 	for (size_t i = 0; i < r->advice.n; i++) {
 		fputs(i ? ", " : "", f);
 		json_string(f, r->advice.v[i]);
+	}
+	fputs("], \"compare\": [", f);
+	for (int i = 0; i < r->ncompare; i++) {
+		const struct kernel_timing *t = &r->compare[i];
+		fputs(i ? ", {\"kernel\": " : "{\"kernel\": ", f);
+		json_string(f, t->label);
+		fputs(", \"image\": ", f);
+		json_string(f, t->image);
+		fprintf(f, ", \"image_bytes\": %lld, \"memory_bytes\": %lld, \"boots\": %d, "
+			"\"wall_ms\": %lld, \"kernel_us\": %ld, \"problem\": ", t->image_bytes,
+			t->memory_bytes, t->boots, t->wall_ms, t->kernel_us);
+		if (t->problem)
+			json_string(f, t->problem);
+		else
+			fputs("null", f);
+		fputs("}", f);
 	}
 	fputs("], \"build_errors\": ", f);
 	json_string(f, r->build_errors ? r->build_errors : "");

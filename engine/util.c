@@ -648,6 +648,31 @@ int
 run_logged(char *const argv[], const char *cwd, const char *log_path,
 	   long long timeout_ms, int sigfd)
 {
+	return run_logged_echo(argv, cwd, log_path, timeout_ms, sigfd, -1, NULL);
+}
+
+/* Copy to fd the whole lines of buf that start with prefix; the line still
+ * unfinished at the end waits in line (len *n) for the next call. */
+static void
+echo_lines(int fd, const char *prefix, char *line, size_t cap, size_t *n, const char *buf, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		if (*n < cap - 1)
+			line[(*n)++] = buf[i];
+		if (buf[i] != '\n')
+			continue;
+		if (!strncmp(line, prefix, strlen(prefix)))
+			(void)!write(fd, line, *n);
+		*n = 0;
+	}
+}
+
+int
+run_logged_echo(char *const argv[], const char *cwd, const char *log_path,
+		long long timeout_ms, int sigfd, int echo_fd, const char *echo_prefix)
+{
+	char line[1024];
+	size_t nline = 0;
 	char err[256];
 	int out = -1, logfd, st = 0;
 	pid_t pid;
@@ -685,6 +710,9 @@ run_logged(char *const argv[], const char *cwd, const char *log_path,
 			ssize_t r = read(out, buf, sizeof(buf));
 			if (r > 0) {
 				(void)!write(logfd, buf, (size_t)r);
+				if (echo_fd >= 0)
+					echo_lines(echo_fd, echo_prefix ? echo_prefix : "", line, sizeof(line),
+						   &nline, buf, (size_t)r);
 				continue;
 			}
 			if (r == 0)

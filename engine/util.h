@@ -92,6 +92,10 @@ int kill_group(pid_t pid);
  */
 int run_logged(char *const argv[], const char *cwd, const char *log_path,
 	       long long timeout_ms, int sigfd);
+/* The same, also copying to echo_fd (-1: none), as they come, the lines of
+ * the output that start with echo_prefix (NULL: every line). */
+int run_logged_echo(char *const argv[], const char *cwd, const char *log_path,
+		    long long timeout_ms, int sigfd, int echo_fd, const char *echo_prefix);
 
 /*
  * A listening unix socket at path (close-on-exec), or -1 with err filled.

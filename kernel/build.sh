@@ -3,9 +3,19 @@
 #
 #   CONFIG = lab        tinyconfig + kernel/lab.config (the default)
 #   CONFIG = defconfig  the stock riscv defconfig, as the original article builds it
+#   CONFIG = leaner     defconfig + the fragment in LAB_KERNEL_FRAGMENT: stage 06,
+#                       the learner's own kernel (labs/06-leaner-kernel/leaner.config)
 #
 # For tests: LAB_KERNEL_FRAGMENT and LAB_KERNEL_OUT replace kernel/lab.config
 # and build/kernel/CONFIG.
+#
+# leaner, the learner's kernel, differs from the stock one in a few symbols.
+# Its folder starts as a copy of build/kernel/defconfig (built first if need
+# be), so kbuild recompiles only the files that read a changed symbol (fixdep
+# records, for each object, the CONFIG_ names its source used) and relinks:
+# a minute or two instead of a quarter of an hour. With LAB_KERNEL_INSTALL=DIR
+# it copies Image, vmlinux and .config (as kernel.config) into DIR; the whole
+# run holds a lock, so two checks at once never copy a half-built Image.
 #
 # Source:  Debian's linux-source-6.1 tarball, unpacked once into build/src/.
 # Output:  build/kernel/CONFIG/ (kbuild's O= folder), holding .config,
@@ -30,7 +40,11 @@ die() { echo "kernel: $*" >&2; exit 1; }
 
 case $config in
 lab|defconfig) ;;
-*) die "unknown configuration '$config' (use lab or defconfig)" ;;
+leaner)
+	[ -n "${LAB_KERNEL_FRAGMENT:-}" ] || die "leaner needs LAB_KERNEL_FRAGMENT=FILE (the learner's fragment)"
+	[ -r "$LAB_KERNEL_FRAGMENT" ] || die "cannot read the fragment $LAB_KERNEL_FRAGMENT"
+	;;
+*) die "unknown configuration '$config' (use lab, defconfig or leaner)" ;;
 esac
 
 [ -r "$tarball" ] || die "no kernel source at $tarball: run 'make setup' (it installs linux-source-6.1)"
@@ -47,15 +61,53 @@ if [ ! -e "$top/build/src/.unpacked" ] || [ "$tarball" -nt "$top/build/src/.unpa
 	touch "$top/build/src/.unpacked"
 fi
 mkdir -p "$out"
+frag=${LAB_KERNEL_FRAGMENT:-$top/kernel/lab.config}
+
+# leaner: one build at a time in this folder (the lock is released when the
+# script exits); start from a copy of the stock build; and when the fragment
+# is the one built last, there is nothing to do, not even a kbuild walk.
+install() {
+	[ -n "${LAB_KERNEL_INSTALL:-}" ] || return 0
+	cp "$out/arch/riscv/boot/Image" "$LAB_KERNEL_INSTALL/Image" &&
+		cp "$out/vmlinux" "$LAB_KERNEL_INSTALL/vmlinux" &&
+		cp "$out/.config" "$LAB_KERNEL_INSTALL/kernel.config" ||
+		die "cannot copy the kernel into $LAB_KERNEL_INSTALL"
+	# gdb's offsets of task_struct (engine/gdb.h), read once per kernel.
+	[ ! -e "$out/vmlinux.task-offsets" ] ||
+		cp "$out/vmlinux.task-offsets" "$LAB_KERNEL_INSTALL/vmlinux.task-offsets"
+}
+if [ "$config" = leaner ]; then
+	exec 9>"$out.lock"
+	flock 9
+	stock=$top/build/kernel/defconfig
+	if [ ! -e "$stock/.built" ]; then
+		echo "kernel: stage 06 compares your kernel with the stock one: building defconfig first (once)"
+		LAB_KERNEL_OUT= LAB_KERNEL_FRAGMENT= "$0" defconfig
+	fi
+	if [ -e "$out/.built" ] && cmp -s "$frag" "$out/.fragment-applied" &&
+		[ ! "$stock/.built" -nt "$out/.built" ]; then
+		echo "kernel(leaner): up to date ($(basename "$frag") unchanged since the last build)"
+		install
+		exit 0
+	fi
+	if [ ! -e "$out/.config" ] || [ "$stock/.built" -nt "$out/.config" ]; then
+		echo "kernel: copying the stock build as a start (only what your fragment changes is recompiled)"
+		rm -rf "$out"
+		cp -a "$stock" "$out"
+		rm -f "$out/.built" "$out/.fragment-applied" "$out/build.log"
+	fi
+fi
 
 # 2. Configure. lab: tinyconfig, merge the fragment, let olddefconfig fill in
-#    the rest, then prove every fragment line made it into .config.
-frag=${LAB_KERNEL_FRAGMENT:-$top/kernel/lab.config}
+#    the rest, then prove every fragment line made it into .config. leaner:
+#    the same on top of defconfig.
 fresh=0
-if [ "$config" = lab ]; then
+if [ "$config" = lab ] || [ "$config" = leaner ]; then
 	if [ ! -e "$out/.config" ] || ! cmp -s "$frag" "$out/.fragment-applied"; then
-		echo "kernel: configuring lab = tinyconfig + kernel/lab.config"
-		$kmake tinyconfig >"$log" 2>&1 || die "tinyconfig failed, see $log"
+		base=tinyconfig
+		[ "$config" = leaner ] && base=defconfig
+		echo "kernel: configuring $config = $base + $frag"
+		$kmake $base >"$log" 2>&1 || die "$base failed, see $log"
 		"$src/scripts/kconfig/merge_config.sh" -m -O "$out" "$out/.config" "$frag" >>"$log" 2>&1 ||
 			die "merge_config.sh failed, see $log"
 		$kmake olddefconfig >>"$log" 2>&1 || die "olddefconfig failed, see $log"
@@ -89,8 +141,13 @@ $kmake olddefconfig >>"$log" 2>&1 || die "olddefconfig failed, see $log"
 case $config in
 lab) guess=1410 ;;
 defconfig) guess=3300 ;;
+leaner) guess=0 ;;   # only what the fragment touches: not known ahead
 esac
 total=$(cat "$out/.steps" 2>/dev/null || echo $guess)
+if [ "$config" = leaner ]; then
+	total=0
+	rm -f "$out/.built"   # a failed build must not look finished next time
+fi
 start=$(date +%s)
 # Debian's awk is mawk, which reads a pipe 4 KB at a time: the progress line
 # would jump a hundred files at once. -W interactive makes it read by line.
@@ -138,4 +195,5 @@ if command -v gdb-multiarch >/dev/null; then
 	fi
 fi
 touch "$out/.built"
+install
 echo "kernel($config): $(du -h "$out/arch/riscv/boot/Image" | cut -f1) Image ready in $(($(date +%s) - start)) s: build/kernel/$config/arch/riscv/boot/Image"
