@@ -400,7 +400,8 @@ pattern_release(struct pattern *p)
 	if (p->is_regex)
 		regfree(&p->re);
 	free(p->text);
-	p->text = NULL;
+	free(p->why);
+	p->text = p->why = NULL;
 }
 
 /* --------------------------------------------------------------- parsing */
@@ -414,6 +415,10 @@ struct parse {
 	char *err;
 	size_t errlen;
 	unsigned seen;         /* settings already given, one bit each */
+	/* The pattern the line before made, for `explain`: its kind, its
+	 * thread and its index (the arrays move as they grow). */
+	enum { LAST_NONE, LAST_EXPECT, LAST_ANYWHERE, LAST_REJECT } last_kind;
+	size_t last_thread, last_idx;
 };
 
 static int
@@ -629,6 +634,9 @@ d_expect(struct parse *p, const char *v)
 		p->t->n--;
 		return fail(p, "%s", msg);
 	}
+	p->last_kind = LAST_EXPECT;
+	p->last_thread = (size_t)(p->t - p->c->threads);
+	p->last_idx = p->t->n - 1;
 	return 0;
 }
 
@@ -685,13 +693,41 @@ add_pattern(struct parse *p, struct pattern **arr, size_t *n, const char *v)
 static int
 d_anywhere(struct parse *p, const char *v)
 {
-	return add_pattern(p, &p->c->anywhere, &p->c->nanywhere, v);
+	if (add_pattern(p, &p->c->anywhere, &p->c->nanywhere, v) < 0)
+		return -1;
+	p->last_kind = LAST_ANYWHERE;
+	p->last_idx = p->c->nanywhere - 1;
+	return 0;
 }
 
 static int
 d_reject(struct parse *p, const char *v)
 {
-	return add_pattern(p, &p->c->reject, &p->c->nreject, v);
+	if (add_pattern(p, &p->c->reject, &p->c->nreject, v) < 0)
+		return -1;
+	p->last_kind = LAST_REJECT;
+	p->last_idx = p->c->nreject - 1;
+	return 0;
+}
+
+static int
+d_explain(struct parse *p, const char *v)
+{
+	struct pattern *pat = NULL;
+	struct check *c = p->c;
+	if (p->last_kind == LAST_EXPECT)
+		pat = &c->threads[p->last_thread].steps[p->last_idx].pat;
+	else if (p->last_kind == LAST_ANYWHERE)
+		pat = &c->anywhere[p->last_idx];
+	else if (p->last_kind == LAST_REJECT)
+		pat = &c->reject[p->last_idx];
+	if (!pat)
+		return fail(p, "explain comes right after an expect, anywhere or reject line: "
+			    "it tells the learner what that line's failure means");
+	if (pat->why)
+		return fail(p, "that line is explained already");
+	pat->why = xstrdup(v);
+	return 0;
 }
 
 static int
@@ -856,6 +892,7 @@ static const struct directive {
 	{"compile", d_compile, 1},
 	{"exit", d_exit, 0},
 	{"expect", d_expect, 0},
+	{"explain", d_explain, 0},
 	{"gdb", d_gdb, 1},
 	{"initramfs", d_initramfs, 0},
 	{"kernel", d_kernel, 0},
@@ -976,6 +1013,8 @@ check_parse_text(struct check *c, const char *name, const char *text,
 			rc = unquote(&p, s, d->raw, c->nonce, &v);
 			if (rc == 0 && v.len == 0)
 				rc = fail(&p, "'%s' needs a value", word);
+			if (rc == 0 && d->fn != d_explain)
+				p.last_kind = LAST_NONE;
 			if (rc == 0)
 				rc = d->fn(&p, v.buf);
 			sb_release(&v);

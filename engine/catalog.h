@@ -46,6 +46,7 @@ struct pattern {
 	char *text;        /* as written, after {nonce} substitution */
 	int is_regex;
 	regex_t re;
+	char *why;         /* `explain`: what it means when this fails, or NULL */
 };
 int pattern_find(const struct pattern *p, const char *line, size_t from,
 		 size_t *start, size_t *end);

@@ -548,6 +548,24 @@ judge(struct run *x, struct matcher *m, struct gdb_session *g, const struct boot
 	/* When the UART said all the stage expects, what failed is elsewhere
 	 * (gdb, answers): the boot log's last lines and its diagnoses would only
 	 * distract. */
+	/* The check's own words (explain) for what failed first: the forbidden
+	 * line, else each thread's first missing line, and missing anywheres. */
+	if (m->reject_hit >= 0 && c->reject[m->reject_hit].why) {
+		strv_push(&r->advice, c->reject[m->reject_hit].why);
+	} else if (m->reject_hit < 0) {
+		for (size_t t = 0; t < c->nthreads; t++) {
+			const struct thread *th = &c->threads[t];
+			for (size_t i = m->pos[t]; i < th->n; i++)
+				if (th->steps[i].kind == STEP_EXPECT) {
+					if (th->steps[i].pat.why)
+						strv_push(&r->advice, th->steps[i].pat.why);
+					break;
+				}
+		}
+		for (size_t i = 0; i < c->nanywhere; i++)
+			if (!m->anywhere_seen[i] && c->anywhere[i].why)
+				strv_push(&r->advice, c->anywhere[i].why);
+	}
 	if (!matcher_complete(m) || m->reject_hit >= 0) {
 		r->last_lines = matcher_last_lines(m, 20);
 		for (size_t i = 0; i < x->diag.n; i++)

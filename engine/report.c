@@ -52,7 +52,8 @@ report_text(FILE *f, const struct result *r, int color, int verbose)
 		const struct item *it = &r->items[i];
 		const char *mark = it->ok ? "ok     " : "MISSING";
 		if (!it->ok && (!strcmp(it->kind, "gdb") || !strcmp(it->kind, "answer") ||
-				!strcmp(it->kind, "exit") || !strcmp(it->kind, "reject")))
+				!strcmp(it->kind, "exit") || !strcmp(it->kind, "reject") ||
+				!strcmp(it->kind, "compare")))
 			mark = !strcmp(it->kind, "reject") ? "FORBID " : "FAILED ";
 		fprintf(f, "  %s%s%s %-8s %s\n", color ? (it->ok ? C_GREEN : C_RED) : "", mark,
 			color ? C_OFF : "", it->kind, it->text);

@@ -106,7 +106,10 @@ if [ "$config" = lab ] || [ "$config" = leaner ]; then
 	if [ ! -e "$out/.config" ] || ! cmp -s "$frag" "$out/.fragment-applied"; then
 		base=tinyconfig
 		[ "$config" = leaner ] && base=defconfig
-		echo "kernel: configuring $config = $base + $frag"
+		named=$frag
+		[ "$frag" = "$top/kernel/lab.config" ] && named=kernel/lab.config
+		[ "$config" = leaner ] && named=$(basename "$frag")
+		echo "kernel: configuring $config = $base + $named"
 		$kmake $base >"$log" 2>&1 || die "$base failed, see $log"
 		"$src/scripts/kconfig/merge_config.sh" -m -O "$out" "$out/.config" "$frag" >>"$log" 2>&1 ||
 			die "merge_config.sh failed, see $log"
@@ -120,14 +123,17 @@ if [ "$config" = lab ] || [ "$config" = leaner ]; then
 		while IFS= read -r line; do
 			grep -qxF "$line" "$out/.config" || echo "  $line"
 		done)
+	# The learner's fragment is built from a copy: name it as they know it.
+	shown=$frag
+	[ "$config" = leaner ] && shown=$(basename "$frag")
 	if [ -n "$missing" ] && [ "$fresh" = 1 ]; then
 		rm -f "$out/.fragment-applied"
-		printf 'kernel: these lines of %s are not in the final .config:\n%s\n' "$frag" "$missing" >&2
-		die "a symbol that does not exist, or whose dependencies are off, is dropped silently by Kconfig; fix $frag (menuconfig's / search shows each symbol's dependencies)"
+		printf 'kernel: these lines of %s are not in the final .config:\n%s\n' "$shown" "$missing" >&2
+		die "Kconfig drops without a word a symbol that does not exist (a typo? another kernel version?) or whose dependencies are off, and turns back on one that something still on selects; fix $shown (each symbol's Kconfig entry shows what it depends on; grep -rn 'select NAME' finds who selects it)"
 	elif [ -n "$missing" ]; then
 		# A later edit (make menuconfig) changed these: the learner's choice.
 		printf 'kernel: note: your .config (changed with menuconfig?) differs from %s in:\n%s\n' \
-			"$frag" "$missing"
+			"$shown" "$missing"
 	fi
 elif [ ! -e "$out/.config" ]; then
 	echo "kernel: configuring defconfig (the stock riscv configuration)"

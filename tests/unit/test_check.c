@@ -121,6 +121,44 @@ TEST(parses_threads_gdb_answers)
 	check_release(&c);
 }
 
+TEST(parses_compare_and_explain)
+{
+	struct check c;
+	char err[256] = "";
+	CHECK(parse(&c, "kernel learner\ncompare defconfig boots=5 smaller\n"
+		    "expect Run /init\nexplain no /init: read the panic\n"
+		    "reject usbcore:\nexplain USB is still in\nanywhere x\n", err, sizeof err) == 0);
+	CHECK_STREQ(err, "");
+	CHECK(c.kernel == KERNEL_LEARNER);
+	CHECK_STREQ(c.compare, "defconfig");
+	CHECK(c.compare_boots == 5 && c.compare_smaller == 1);
+	CHECK_STREQ(c.threads[0].steps[0].pat.why, "no /init: read the panic");
+	CHECK_STREQ(c.reject[0].why, "USB is still in");
+	CHECK(c.anywhere[0].why == NULL);
+	check_release(&c);
+
+	CHECK(parse(&c, "compare lab\n", err, sizeof err) == 0);
+	CHECK(c.compare_boots == 3 && c.compare_smaller == 0);
+	check_release(&c);
+	CHECK(parse(&c, "compare mine\n", err, sizeof err) < 0);
+	CHECK_CONTAINS(err, "compare names a kernel of the lab");
+	CHECK(parse(&c, "compare lab boots=99\n", err, sizeof err) < 0);
+	CHECK_CONTAINS(err, "from 1 to 15");
+	CHECK(parse(&c, "compare lab faster\n", err, sizeof err) < 0);
+	CHECK_CONTAINS(err, "compare takes boots=N and smaller");
+	/* explain belongs to the line just before it, which must be a pattern. */
+	CHECK(parse(&c, "title x\nexplain why\n", err, sizeof err) < 0);
+	CHECK_CONTAINS(err, "t.check:2: explain comes right after");
+	CHECK(parse(&c, "expect a\nsend b\nexplain why\n", err, sizeof err) < 0);
+	CHECK(parse(&c, "expect a\nexplain one\nexplain two\n", err, sizeof err) < 0);
+	CHECK_CONTAINS(err, "explained already");
+	/* Across a new thread, the index still finds the right step. */
+	CHECK(parse(&c, "expect a\nthread t\nexpect b\nexplain b's why\n", err, sizeof err) == 0);
+	CHECK_STREQ(c.threads[1].steps[0].pat.why, "b's why");
+	CHECK(c.threads[0].steps[0].pat.why == NULL);
+	check_release(&c);
+}
+
 TEST(quotes_and_nonce)
 {
 	struct check c;
@@ -309,6 +347,7 @@ main(void)
 	RUN(parses_settings_and_defaults);
 	RUN(errors_name_file_and_line);
 	RUN(parses_threads_gdb_answers);
+	RUN(parses_compare_and_explain);
 	RUN(quotes_and_nonce);
 	RUN(matcher_orders_expects_within_a_thread);
 	RUN(matcher_same_line_order_and_columns);

@@ -1,0 +1,93 @@
+# Stage 06, the learner's own kernel: the solution's kernel boots the
+# stage-04 system and is compared with the stock defconfig (both rows, real
+# numbers); a kernel that cannot boot the system fails, with the reason; a
+# misspelled symbol stops the build, naming the line; a kernel no smaller
+# than the stock one fails; a second check does not rebuild; the learner's
+# folder is never written.
+#
+# Each variant keeps its kernel build folder (LEANER_OUT) across runs, so
+# only the first run of the suite compiles (a few minutes each).
+. tests/integration/lib.sh
+[ -e build/busybox/busybox ] || skip "no BusyBox"
+[ -e build/kernel/defconfig/.built ] || skip "no stock defconfig kernel (make kernel KCONFIG=defconfig)"
+stage=06-leaner-kernel
+K=$TOP/build/kernel
+
+# 1. The solution: PASS, with both kernels measured (JSON, to read numbers).
+export LEANER_OUT=$K/leaner-test-solution
+out=$("$LAB_RUNNER" check $stage --dir solutions/$stage --json 2>"$SCRATCH/err")
+rc=$?
+printf '%s\n' "$out" >"$SCRATCH/solution.json"
+[ $rc -eq 0 ] || { cat "$SCRATCH/err" "$SCRATCH/solution.json"; fail "the solution does not pass (exit $rc)"; }
+python3 - "$SCRATCH/solution.json" <<'PY' || fail "the comparison is not what it should be"
+import json, sys
+r = json.load(open(sys.argv[1]))
+c = r["compare"]
+assert [k["kernel"] for k in c] == ["yours", "defconfig"], c
+yours, stock = c
+for k in c:
+    assert k["boots"] == 3 and k["problem"] is None, k
+    assert k["image_bytes"] > 1000000 and k["memory_bytes"] > 1000000, k
+    assert 1000 < k["kernel_us"] < 10000000 and k["wall_ms"] > 0, k
+assert yours["memory_bytes"] < stock["memory_bytes"], (yours, stock)
+assert yours["image"].endswith("/src/Image") and stock["image"].endswith("/defconfig/arch/riscv/boot/Image")
+assert any(i["kind"] == "compare" and i["ok"] for i in r["items"]), r["items"]
+print("yours %d bytes in memory, defconfig %d; guest time to /init %d us against %d" %
+      (yours["memory_bytes"], stock["memory_bytes"], yours["kernel_us"], stock["kernel_us"]))
+PY
+git status --porcelain solutions/$stage | grep . && fail "the check wrote into solutions/$stage"
+
+# 2. Again: the kernel script has nothing to do, and says so; the text
+#    report shows the table.
+t0=$(ms)
+run_check $stage --dir solutions/$stage
+t1=$(ms)
+[ $rc -eq 0 ] || fail "the second check does not pass"
+want "kernel(leaner): up to date (leaner.config unchanged since the last build)"
+want "The same archive on each kernel (median of 3 boots):"
+printf '%s' "$out" | grep -qE '^  yours +[0-9.]+ MiB +[0-9.]+ MiB +[0-9.]+ ms +[0-9.]+ s$' || fail "no row for yours"
+printf '%s' "$out" | grep -qE '^  defconfig +[0-9.]+ MiB +[0-9.]+ MiB +[0-9.]+ ms +[0-9.]+ s$' || fail "no row for defconfig"
+want "less in memory"
+echo "second check: $((t1 - t0)) ms"
+
+# 3. A misspelled symbol: the build stops before compiling, naming the line.
+mkdir -p "$SCRATCH/typo"
+cp solutions/$stage/Makefile solutions/$stage/init.c "$SCRATCH/typo/"
+printf '# CONFIG_USB_SUPORT is not set\n' >"$SCRATCH/typo/leaner.config"
+export LEANER_OUT=$K/leaner-test-typo
+run_check $stage --dir "$SCRATCH/typo"
+[ $rc -eq 2 ] || fail "a fragment line Kconfig dropped must be a build ERROR (exit 2), got $rc"
+want "# CONFIG_USB_SUPORT is not set"
+want "leaner.config"
+
+# A copy of the lab whose check forbids nothing, for what the forbidden
+# driver lines would otherwise hide.
+lab=$SCRATCH/lab
+mkdir -p "$lab/checks" "$lab/steps" "$lab/solutions"
+cp -r steps/$stage "$lab/steps/"
+grep -v '^reject\|^explain    the\|^explain    USB' checks/$stage.check >"$lab/checks/$stage.check"
+ln -s "$TOP/build" "$lab/build"
+ln -s "$TOP/kernel" "$lab/kernel"
+ln -s "$TOP/tools" "$lab/tools"
+
+# 4. A kernel no smaller than the stock one fails, even when all else holds:
+#    the starter (an empty leaner.config).
+export LEANER_OUT=$K/leaner-test-starter
+LAB_TOP=$lab run_check $stage --dir "$lab/steps/$stage/starter"
+[ $rc -eq 1 ] || fail "the stock kernel passed as a leaner one (exit $rc)"
+want "FAILED  compare  your kernel takes less memory than defconfig's"
+want "no smaller than the stock defconfig"
+
+# 5. A kernel that cannot boot the system: no initramfs support. The boot
+#    panics; the check fails, says why, and compares nothing.
+mkdir -p "$SCRATCH/noinitrd"
+cp solutions/$stage/Makefile solutions/$stage/init.c "$SCRATCH/noinitrd/"
+printf '# CONFIG_BLK_DEV_INITRD is not set\n' >"$SCRATCH/noinitrd/leaner.config"
+export LEANER_OUT=$K/leaner-test-noinitrd
+LAB_TOP=$lab run_check $stage --dir "$SCRATCH/noinitrd"
+[ $rc -eq 1 ] || fail "a kernel without initramfs support must fail (exit 1), got $rc"
+want "FAIL  $stage"
+want "VFS: Unable to mount root fs"
+want "your kernel never started /init"
+printf '%s' "$out" | grep -q "The same archive on each kernel" && fail "compared a kernel that never reached /init"
+exit 0
