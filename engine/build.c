@@ -257,12 +257,18 @@ build_make(const struct build_job *j, struct result *r)
 	/* The copy is not in the lab's tree: tell the Makefile where the lab is
 	 * (a stage that packs BusyBox finds it under $(LAB_TOP)/build/). */
 	char *top = xasprintf("LAB_TOP=%s", j->top);
-	char *argv[] = {"make", "--no-print-directory", top, NULL};
+	/* And which folder this is a copy of, for a Makefile that keeps builds
+	 * of its own outside the copy (stage 06: one kernel per folder). */
+	char *real = realpath(j->dir, NULL);
+	char *folder = xasprintf("LAB_FOLDER=%s", real ? real : j->dir);
+	free(real);
+	char *argv[] = {"make", "--no-print-directory", top, folder, NULL};
 	/* A kernel build can take minutes: its script's own lines ("kernel...":
 	 * what it does, a progress line every 30 s) show that it is alive. */
 	int rc = run_logged_echo(argv, j->src, r->build_log, limit, j->sigfd, kernel ? j->echo_fd : -1,
 				 "kernel");
 	free(top);
+	free(folder);
 	if (rc != 0)
 		free(cached);
 	if (rc == -3) {

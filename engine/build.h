@@ -5,8 +5,9 @@
  * so make decides what to rebuild exactly as it would in the original),
  * and built there: the learner's folder is never written.
  *
- *   check    make, with the folder's own Makefile (LAB_TOP=<lab> on its
- *            command line). A folder whose files are the same as at an
+ *   check    make, with the folder's own Makefile (LAB_TOP=<lab> and
+ *            LAB_FOLDER=<the folder copied, its real path> on its command
+ *            line). A folder whose files are the same as at an
  *            earlier build reuses the archive made then (build/cache/).
  *            A stage whose kernel is the learner's (`kernel learner`) is
  *            built by make every time (its Makefile puts Image, vmlinux

@@ -154,7 +154,7 @@ compare_boot_times(const struct compare_job *j, struct kernel_timing *t, int n)
 		t[k].image_bytes = stat(t[k].image, &st) == 0 ? (long long)st.st_size : -1;
 		t[k].memory_bytes = memory_size(t[k].vmlinux);
 		t[k].boots = 0;
-		t[k].kernel_us = -1;
+		t[k].kernel_us = t[k].kernel_us_min = t[k].kernel_us_max = -1;
 		t[k].wall_ms = 0;
 	}
 	for (int b = 0; b < boots; b++)
@@ -184,6 +184,8 @@ compare_boot_times(const struct compare_job *j, struct kernel_timing *t, int n)
 		if (nk[k] == m) {
 			qsort(kus[k], (size_t)m, sizeof(long), cmp_l);
 			t[k].kernel_us = kus[k][m / 2];
+			t[k].kernel_us_min = kus[k][0];
+			t[k].kernel_us_max = kus[k][m - 1];
 		}
 	}
 	return 0;

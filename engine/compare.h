@@ -12,9 +12,12 @@
  *   guest    the timestamp the kernel printed on that line ("[ 0.074]",
  *            CONFIG_PRINTK_TIME). The guest counts instructions
  *            (-icount shift=0: one instruction is one nanosecond of guest
- *            time), so this is the kernel's work up to /init, and it is
- *            the same, within about 1%, boot after boot: the measure to
- *            compare kernels with.
+ *            time), so this is the kernel's work up to /init. It still
+ *            moves by a few percent from boot to boot (the UART's pace,
+ *            the order of interrupts), against tens of percent for the
+ *            host's clock: the measure to compare kernels with. Its
+ *            spread (min, max) is kept, so that a difference smaller
+ *            than the spread can be seen to be noise.
  *   host     QEMU's start to that line on the host's clock: QEMU loading
  *            the Image, the firmware, then the boot, at the speed the host
  *            emulates it. What a person waits; it moves with the host's
@@ -35,6 +38,7 @@ struct kernel_timing {
 	int boots;              /* boots that reached "Run /init" */
 	long long wall_ms;      /* host: median */
 	long kernel_us;         /* guest: median; -1: the lines carry no timestamp */
+	long kernel_us_min, kernel_us_max;   /* the spread of the guest times */
 	char *problem;          /* why a boot fell short, or NULL */
 };
 

@@ -63,17 +63,20 @@ report_text(FILE *f, const struct result *r, int color, int verbose)
 	if (r->ncompare) {
 		fprintf(f, "%sThe same archive on each kernel (median of %d boots):%s\n", on,
 			r->compare_boots, off);
-		fprintf(f, "  %-11s %-10s %-10s %-22s %s\n", "kernel", "Image", "in memory",
-			"to /init, guest clock", "host clock");
+		fprintf(f, "  %-11s %-10s %-10s %-28s %s\n", "kernel", "Image", "in memory",
+			"to /init, guest (min-max)", "host clock");
 		for (int i = 0; i < r->ncompare; i++) {
 			const struct kernel_timing *t = &r->compare[i];
 			char size[32], mem[32], wall[32], kclock[32];
 			human_size(t->image_bytes, size, sizeof(size));
 			human_size(t->memory_bytes, mem, sizeof(mem));
 			snprintf(wall, sizeof(wall), t->boots ? "%.2f s" : "-", t->wall_ms / 1000.0);
-			snprintf(kclock, sizeof(kclock), t->boots && t->kernel_us >= 0 ? "%.1f ms" : "-",
-				 t->kernel_us / 1e3);
-			fprintf(f, "  %-11s %-10s %-10s %-22s %s\n", t->label, size, mem, kclock, wall);
+			if (t->boots && t->kernel_us >= 0)
+				snprintf(kclock, sizeof(kclock), "%.1f ms (%.1f-%.1f)", t->kernel_us / 1e3,
+					 t->kernel_us_min / 1e3, t->kernel_us_max / 1e3);
+			else
+				snprintf(kclock, sizeof(kclock), "-");
+			fprintf(f, "  %-11s %-10s %-10s %-28s %s\n", t->label, size, mem, kclock, wall);
 			if (t->problem)
 				fprintf(f, "  %s%13s%s: %s%s\n", dim, "", t->label, t->problem, off);
 		}
@@ -86,9 +89,12 @@ report_text(FILE *f, const struct result *r, int color, int verbose)
 				-100.0 * (double)dm / (double)b->memory_bytes);
 			if (a->boots && b->boots && a->kernel_us > 0 && b->kernel_us > 0) {
 				long du = b->kernel_us - a->kernel_us;
-				fprintf(f, ", %.1f ms %s guest time to /init (%+.1f%%)",
+				/* Spreads that overlap: the difference is within the noise. */
+				int noise = a->kernel_us_min <= b->kernel_us_max && b->kernel_us_min <= a->kernel_us_max;
+				fprintf(f, ", %.1f ms %s guest time to /init (%+.1f%%%s)",
 					(du < 0 ? -du : du) / 1e3, du >= 0 ? "less" : "more",
-					-100.0 * (double)du / (double)b->kernel_us);
+					-100.0 * (double)du / (double)b->kernel_us,
+					noise ? ", within the boots' spread: noise" : "");
 			}
 			fputs("\n", f);
 		}
@@ -212,8 +218,9 @@ report_json(FILE *f, const struct result *r)
 		fputs(", \"image\": ", f);
 		json_string(f, t->image);
 		fprintf(f, ", \"image_bytes\": %lld, \"memory_bytes\": %lld, \"boots\": %d, "
-			"\"wall_ms\": %lld, \"kernel_us\": %ld, \"problem\": ", t->image_bytes,
-			t->memory_bytes, t->boots, t->wall_ms, t->kernel_us);
+			"\"wall_ms\": %lld, \"kernel_us\": %ld, \"kernel_us_min\": %ld, "
+			"\"kernel_us_max\": %ld, \"problem\": ", t->image_bytes, t->memory_bytes, t->boots,
+			t->wall_ms, t->kernel_us, t->kernel_us_min, t->kernel_us_max);
 		if (t->problem)
 			json_string(f, t->problem);
 		else

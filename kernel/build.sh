@@ -202,4 +202,6 @@ if command -v gdb-multiarch >/dev/null; then
 fi
 touch "$out/.built"
 install
-echo "kernel($config): $(du -h "$out/arch/riscv/boot/Image" | cut -f1) Image ready in $(($(date +%s) - start)) s: build/kernel/$config/arch/riscv/boot/Image"
+# (ls's size, not du's: the Image has holes of zeros, which du does not count.)
+mib=$(stat -c %s "$out/arch/riscv/boot/Image" | awk '{ printf "%.1f MiB", $1 / 1048576 }')
+echo "kernel($config): $mib Image ready in $(($(date +%s) - start)) s: ${out#"$top"/}/arch/riscv/boot/Image"

@@ -26,16 +26,18 @@ c = r["compare"]
 assert [k["kernel"] for k in c] == ["yours", "defconfig"], c
 yours, stock = c
 for k in c:
-    assert k["boots"] == 3 and k["problem"] is None, k
+    assert k["boots"] == 5 and k["problem"] is None, k
     assert k["image_bytes"] > 1000000 and k["memory_bytes"] > 1000000, k
-    assert 1000 < k["kernel_us"] < 10000000 and k["wall_ms"] > 0, k
+    assert 1000 < k["kernel_us_min"] <= k["kernel_us"] <= k["kernel_us_max"] < 10000000, k
+    assert k["wall_ms"] > 0, k
 assert yours["memory_bytes"] < stock["memory_bytes"], (yours, stock)
 assert yours["image"].endswith("/src/Image") and stock["image"].endswith("/defconfig/arch/riscv/boot/Image")
 assert any(i["kind"] == "compare" and i["ok"] for i in r["items"]), r["items"]
 print("yours %d bytes in memory, defconfig %d; guest time to /init %d us against %d" %
       (yours["memory_bytes"], stock["memory_bytes"], yours["kernel_us"], stock["kernel_us"]))
 PY
-git status --porcelain solutions/$stage | grep . && fail "the check wrote into solutions/$stage"
+[ "$(ls -A solutions/$stage | tr '\n' ' ')" = "Makefile init.c leaner.config " ] ||
+	fail "the check wrote into solutions/$stage: $(ls -A solutions/$stage)"
 
 # 2. Again: the kernel script has nothing to do, and says so; the text
 #    report shows the table.
@@ -44,9 +46,9 @@ run_check $stage --dir solutions/$stage
 t1=$(ms)
 [ $rc -eq 0 ] || fail "the second check does not pass"
 want "kernel(leaner): up to date (leaner.config unchanged since the last build)"
-want "The same archive on each kernel (median of 3 boots):"
-printf '%s' "$out" | grep -qE '^  yours +[0-9.]+ MiB +[0-9.]+ MiB +[0-9.]+ ms +[0-9.]+ s$' || fail "no row for yours"
-printf '%s' "$out" | grep -qE '^  defconfig +[0-9.]+ MiB +[0-9.]+ MiB +[0-9.]+ ms +[0-9.]+ s$' || fail "no row for defconfig"
+want "The same archive on each kernel (median of 5 boots):"
+printf '%s' "$out" | grep -qE '^  yours +[0-9.]+ MiB +[0-9.]+ MiB +[0-9.]+ ms \([0-9.]+-[0-9.]+\) +[0-9.]+ s$' || fail "no row for yours"
+printf '%s' "$out" | grep -qE '^  defconfig +[0-9.]+ MiB +[0-9.]+ MiB +[0-9.]+ ms \([0-9.]+-[0-9.]+\) +[0-9.]+ s$' || fail "no row for defconfig"
 want "less in memory"
 echo "second check: $((t1 - t0)) ms"
 
