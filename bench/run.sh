@@ -8,7 +8,9 @@
 #
 #   RUNS=9 bench/run.sh        more runs
 #   COLD=1 bench/run.sh        also time a cold build of the lab kernel
-#                              (about 5 minutes, into build/bench/kernel)
+#                              (about 5 minutes, into build/bench/kernel) and
+#                              stage 06's rebuild of the solution's kernel
+#                              from the stock one (about 4 minutes)
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 2
@@ -96,6 +98,36 @@ if "$runner" help grade >/dev/null 2>&1; then
 	grade_line="$grade_line ($(sec "$g_ms") for 20)"
 fi
 
+# Stage 06: the solution's kernel against the stock one, as the check
+# measures them (its JSON), and what a check costs when nothing changed.
+s06_ms=
+if [ -e build/kernel/defconfig/.built ] && [ -e build/busybox/busybox ]; then
+	echo "bench: stage 06 (the first time, its kernel builds: a few minutes)..." >&2
+	"$runner" check --dir solutions/06-leaner-kernel --json >"$work/s06.json" 2>/dev/null
+	i=0
+	while [ $i -lt "$runs" ]; do
+		i=$((i + 1))
+		time_cmd "$work/s06" "$runner" check --dir solutions/06-leaner-kernel
+	done
+	s06_ms=$(median <"$work/s06")
+fi
+# field NAME N: the Nth value of "NAME": in the JSON (1 yours, 2 defconfig)
+field() { grep -o "\"$1\": [0-9-]*" "$work/s06.json" | sed -n "$2p" | awk '{ print $2 }'; }
+mib() { awk -v b="$1" 'BEGIN { printf "%.1f MiB", b / 1048576 }'; }
+guest() { awk -v u="$(field kernel_us "$1")" -v lo="$(field kernel_us_min "$1")" -v hi="$(field kernel_us_max "$1")" \
+	'BEGIN { printf "%.1f ms (%.1f-%.1f)", u / 1000, lo / 1000, hi / 1000 }'; }
+rebuild="not measured (COLD=1)"
+if [ "${COLD:-0}" = 1 ] && [ -n "$s06_ms" ]; then
+	t0=$(ms)
+	LAB_KERNEL_OUT=$work/leaner LAB_KERNEL_FRAGMENT=$top/solutions/06-leaner-kernel/leaner.config \
+		kernel/build.sh leaner >/dev/null 2>&1
+	rebuild=$(sec $(($(ms) - t0)))
+	echo "$rebuild (COLD=1 on $(date -u '+%Y-%m-%d'))" >"$top/build/bench-leaner-rebuild"
+	rm -rf "$work/leaner" "$work/leaner.lock"
+elif [ -s "$top/build/bench-leaner-rebuild" ]; then
+	rebuild=$(cat "$top/build/bench-leaner-rebuild")
+fi
+
 # Build costs.
 # A COLD=1 measurement is kept in build/bench-cold-kernel (the bench's own
 # folder is emptied at every run); otherwise the lab's last full build.
@@ -111,7 +143,8 @@ elif [ -s "$top/build/bench-cold-kernel" ]; then
 elif [ -s "$kdir/.build-seconds" ]; then
 	cold="$(cat "$kdir/.build-seconds") s (last full build)"
 fi
-size() { [ -e "$1" ] && du -k "$1" | awk '{ printf "%.1f MiB", $1 / 1024 }' || echo "not built"; }
+# ls's size, not du's: an Image has holes of zeros that du does not count.
+size() { [ -e "$1" ] && stat -c %s "$1" | awk '{ printf "%.1f MiB", $1 / 1048576 }' || echo "not built"; }
 bb="not built"
 [ -s build/busybox/.build-seconds ] && bb="$(cat build/busybox/.build-seconds) s (last full build)"
 
@@ -134,4 +167,14 @@ bb="not built"
 	row "   Image size, defconfig" "$(size build/kernel/defconfig/arch/riscv/boot/Image)" ""
 	row "6. peak memory of lab-runner in a check" "$((rss / 1024)) MiB" "< 16 MiB"
 	row "   peak memory of QEMU (guest has 128 MiB)" "$((qrss / 1024)) MiB" ""
+	if [ -n "$s06_ms" ]; then
+		row "7. stage 06 check, kernel unchanged" "$(sec "$s06_ms")" ""
+		row "   rebuild of the solution's kernel" "$rebuild" ""
+		row "   in memory: the solution's kernel" "$(mib "$(field memory_bytes 1)")" ""
+		row "              the stock defconfig" "$(mib "$(field memory_bytes 2)")" ""
+		row "   guest time to /init: solution" "$(guest 1)" ""
+		row "                        defconfig" "$(guest 2)" ""
+	else
+		row "7. stage 06" "not measured" "(no defconfig kernel or BusyBox)"
+	fi
 } | tee "$out"

@@ -66,6 +66,48 @@ first_errors(const char *log, const char *shown_dir)
 	return sb_detach(&s);
 }
 
+/*
+ * Grading with `grading make`: the starter's own Makefile (the lab's, laid
+ * out with the starter) builds the folder, for stages whose archive holds
+ * more than programs compiled from the submission (BusyBox, scripts). The
+ * submission gave only the check's `sources`; a Makefile cannot be one of
+ * them (catalog.c), so no command of the submission's runs. make and what
+ * it starts (the compiler reads the untrusted sources) run under limits.
+ */
+static int
+grading_make(const struct build_job *j, struct result *r)
+{
+	struct strv argv = {0};
+	if (have_program("prlimit")) {
+		strv_push(&argv, "prlimit");
+		strv_push(&argv, "--cpu=120");
+		strv_push(&argv, "--as=4000000000");
+		strv_push(&argv, "--fsize=200000000");
+		strv_push(&argv, "--");
+	}
+	strv_push(&argv, "make");
+	strv_push(&argv, "--no-print-directory");
+	strv_pushf(&argv, "LAB_TOP=%s", j->top);
+	int rc = run_logged(argv.v, j->src, r->build_log, GRADE_BUILD_TIMEOUT, j->sigfd);
+	strv_release(&argv);
+	char *made = xasprintf("%s/initramfs.cpio", j->src);
+	if (rc == 0 && (!is_file(made) || copy_file(made, j->cpio, 0644) < 0))
+		rc = 1;
+	free(made);
+	if (rc != 0) {
+		r->build_errors = first_errors(r->build_log, NULL);
+		r->interrupted = rc == -3;
+		if (rc == -3)
+			result_set(r, V_ERROR, "interrupted");
+		else if (rc == -2)
+			result_set(r, V_ERROR, "the build took longer than %d s", GRADE_BUILD_TIMEOUT / 1000);
+		else
+			result_set(r, V_ERROR, "the submission does not build with the lab's own Makefile");
+		return -1;
+	}
+	return 0;
+}
+
 /* Grading: lay out the starter, put the submission's sources over it, and
  * compile with the check's fixed lines. The submission's Makefile never
  * runs: a submission is untrusted. */
@@ -111,6 +153,8 @@ build_grading(const struct build_job *j, struct result *r)
 		free(from);
 		free(to);
 	}
+	if (c->grading_make)
+		return grading_make(j, r);
 	cpio_writer_t w;
 	cpio_writer_init(&w);
 	FILE *log = fopen(r->build_log, "we");

@@ -419,6 +419,7 @@ struct parse {
 	 * thread and its index (the arrays move as they grow). */
 	enum { LAST_NONE, LAST_EXPECT, LAST_ANYWHERE, LAST_REJECT } last_kind;
 	size_t last_thread, last_idx;
+	int sources_line;
 };
 
 static int
@@ -853,10 +854,25 @@ d_sources(struct parse *p, const char *v)
 	if (once(p, 1u << 9, "sources"))
 		return -1;
 	p->c->sources = split_words(v, &n);
+	p->sources_line = p->line;
 	for (size_t i = 0; i < n; i++)
 		if (strstr(p->c->sources[i], "..") || p->c->sources[i][0] == '/')
 			return fail(p, "sources are file names inside the stage folder, not '%s'",
 				    p->c->sources[i]);
+	return 0;
+}
+
+static int
+d_grading(struct parse *p, const char *v)
+{
+	if (once(p, 1u << 12, "grading"))
+		return -1;
+	if (!strcmp(v, "compile"))
+		p->c->grading_make = 0;
+	else if (!strcmp(v, "make"))
+		p->c->grading_make = 1;
+	else
+		return fail(p, "grading is compile or make, not '%s'", v);
 	return 0;
 }
 
@@ -894,6 +910,7 @@ static const struct directive {
 	{"expect", d_expect, 0},
 	{"explain", d_explain, 0},
 	{"gdb", d_gdb, 1},
+	{"grading", d_grading, 0},
 	{"initramfs", d_initramfs, 0},
 	{"kernel", d_kernel, 0},
 	{"memory", d_memory, 0},
@@ -1020,6 +1037,17 @@ check_parse_text(struct check *c, const char *name, const char *text,
 			sb_release(&v);
 		}
 		free(l);
+	}
+	/* grading make runs the lab's Makefile: a submission's file must not
+	 * stand in for it. */
+	for (size_t i = 0; rc == 0 && c->grading_make && c->sources && c->sources[i]; i++) {
+		const char *base = strrchr(c->sources[i], '/');
+		base = base ? base + 1 : c->sources[i];
+		if (!strcmp(base, "Makefile") || !strcmp(base, "makefile") || !strcmp(base, "GNUmakefile")) {
+			p.line = p.sources_line;
+			rc = fail(&p, "with 'grading make', sources cannot name a Makefile (%s): the lab's "
+				  "own starter Makefile builds", c->sources[i]);
+		}
 	}
 	if (rc == 0) {
 		/* Every pid!=SYMBOL must name a symbol watched in the same ELF. */

@@ -118,6 +118,7 @@ struct check {
 	struct answer *answers;
 	size_t nanswers;
 	char **sources;            /* NULL-terminated, may be NULL */
+	int grading_make;          /* grading make: the lab's starter Makefile builds */
 	struct compile_rule *compile;
 	size_t ncompile;
 };

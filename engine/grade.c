@@ -7,8 +7,10 @@
  * so an interrupted grading never leaves a finished-looking report.
  *
  * One check is a job: a (submission, stage) pair. A job whose stage
- * folder is missing or is a symbolic link, or whose check has no compile
- * lines, becomes an ERROR row without running. The others each run in a child process, which writes its row
+ * folder is missing or is a symbolic link, whose check says neither how
+ * to compile (compile lines) nor `grading make`, or whose kernel is the
+ * learner's (stage 06), becomes an ERROR row without running. The others
+ * each run in a child process, which writes its row
  * of every format to files named after the job (its "base") and then
  * exits; the parent reads them back in the report's order. A child that
  * dies without writing its row gets an ERROR row from the parent: a
@@ -1241,7 +1243,10 @@ prepare(struct grading *g)
 		path = stage_path(g->cat, g->stages[s], "check");
 		if (check_parse(&c, path, NULL, err, sizeof(err)) == 0) {
 			g->max_points[g->stages[s] - g->cat->stages] = c.points;
-			if (c.build && !c.ncompile)
+			if (c.kernel == KERNEL_LEARNER)
+				why[s] = xasprintf("%s builds a kernel from each submission (minutes each): "
+						   "it cannot be graded (docs/grading.md)", g->stages[s]->name);
+			else if (c.build && !c.ncompile && !c.grading_make)
 				why[s] = xasprintf("checks/%s.check has no compile lines: this stage cannot "
 						   "be graded (docs/grading.md)", g->stages[s]->name);
 			check_release(&c);

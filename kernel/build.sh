@@ -84,17 +84,21 @@ if [ "$config" = leaner ]; then
 		echo "kernel: stage 06 compares your kernel with the stock one: building defconfig first (once)"
 		LAB_KERNEL_OUT= LAB_KERNEL_FRAGMENT= "$0" defconfig
 	fi
+	# Which stock build this one started from: its vmlinux's time and size.
+	# (A stock rebuild that changed nothing leaves vmlinux alone.)
+	stamp=$(stat -c '%Y %s' "$stock/vmlinux")
 	if [ -e "$out/.built" ] && cmp -s "$frag" "$out/.fragment-applied" &&
-		[ ! "$stock/.built" -nt "$out/.built" ]; then
+		[ "$(cat "$out/.stock-stamp" 2>/dev/null)" = "$stamp" ]; then
 		echo "kernel(leaner): up to date ($(basename "$frag") unchanged since the last build)"
 		install
 		exit 0
 	fi
-	if [ ! -e "$out/.config" ] || [ "$stock/.built" -nt "$out/.config" ]; then
+	if [ ! -e "$out/.config" ] || [ "$(cat "$out/.stock-stamp" 2>/dev/null)" != "$stamp" ]; then
 		echo "kernel: copying the stock build as a start (only what your fragment changes is recompiled)"
 		rm -rf "$out"
 		cp -a "$stock" "$out"
 		rm -f "$out/.built" "$out/.fragment-applied" "$out/build.log"
+		echo "$stamp" >"$out/.stock-stamp"
 	fi
 fi
 
