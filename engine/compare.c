@@ -83,7 +83,6 @@ one_boot(const struct compare_job *j, const char *image, long long *wall_ms, lon
 			break;
 		}
 		long long t = now_ms();
-		/* Keep only the unfinished last line between reads. */
 		sb_add(&acc, buf, (size_t)n);
 		char *hit = strstr(acc.buf, RUN_INIT);
 		if (hit) {
@@ -95,6 +94,8 @@ one_boot(const struct compare_job *j, const char *image, long long *wall_ms, lon
 			rc = 0;
 			break;
 		}
+		/* Keep only the unfinished last line for the next read (all of it
+		 * once a panic began: its line names the reason). */
 		char *nl = strrchr(acc.buf, '\n');
 		if (nl && !strstr(acc.buf, "Kernel panic")) {
 			size_t keep = acc.len - (size_t)(nl + 1 - acc.buf);

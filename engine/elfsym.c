@@ -62,20 +62,38 @@ elf_symbol(const unsigned char *data, size_t size, const char *name, uint64_t *a
 	return found_table ? -1 : -2;
 }
 
+/* Read the ELF header into eh, if data starts a 64-bit ELF whose program
+ * headers are all within size. Returns 0, or -1. */
+static int
+program_headers(const unsigned char *data, size_t size, Elf64_Ehdr *eh)
+{
+	if (size < sizeof(*eh) || memcmp(data, ELFMAG, SELFMAG) != 0 || data[EI_CLASS] != ELFCLASS64)
+		return -1;
+	memcpy(eh, data, sizeof(*eh));
+	if (eh->e_phentsize != sizeof(Elf64_Phdr) ||
+	    !in_bounds(size, eh->e_phoff, (uint64_t)eh->e_phnum * sizeof(Elf64_Phdr)))
+		return -1;
+	return 0;
+}
+
+/* The i-th program header (program_headers() checked it is there). */
+static Elf64_Phdr
+program_header(const unsigned char *data, const Elf64_Ehdr *eh, unsigned i)
+{
+	Elf64_Phdr ph;
+	memcpy(&ph, data + eh->e_phoff + (uint64_t)i * sizeof(ph), sizeof(ph));
+	return ph;
+}
+
 int
 elf_next_insn(const unsigned char *data, size_t size, uint64_t addr, uint64_t *next)
 {
 	Elf64_Ehdr eh;
 
-	if (size < sizeof(eh) || memcmp(data, ELFMAG, SELFMAG) != 0 || data[EI_CLASS] != ELFCLASS64)
-		return -1;
-	memcpy(&eh, data, sizeof(eh));
-	if (eh.e_phentsize != sizeof(Elf64_Phdr) ||
-	    !in_bounds(size, eh.e_phoff, (uint64_t)eh.e_phnum * sizeof(Elf64_Phdr)))
+	if (program_headers(data, size, &eh) < 0)
 		return -1;
 	for (unsigned i = 0; i < eh.e_phnum; i++) {
-		Elf64_Phdr ph;
-		memcpy(&ph, data + eh.e_phoff + (uint64_t)i * sizeof(ph), sizeof(ph));
+		Elf64_Phdr ph = program_header(data, &eh, i);
 		if (ph.p_type != PT_LOAD || addr < ph.p_vaddr || addr - ph.p_vaddr + 2 > ph.p_filesz)
 			continue;
 		uint64_t off = ph.p_offset + (addr - ph.p_vaddr);
@@ -93,16 +111,11 @@ elf_loaded_size(const unsigned char *data, size_t size, uint64_t *bytes)
 {
 	Elf64_Ehdr eh;
 
-	if (size < sizeof(eh) || memcmp(data, ELFMAG, SELFMAG) != 0 || data[EI_CLASS] != ELFCLASS64)
-		return -1;
-	memcpy(&eh, data, sizeof(eh));
-	if (eh.e_phentsize != sizeof(Elf64_Phdr) ||
-	    !in_bounds(size, eh.e_phoff, (uint64_t)eh.e_phnum * sizeof(Elf64_Phdr)))
+	if (program_headers(data, size, &eh) < 0)
 		return -1;
 	*bytes = 0;
 	for (unsigned i = 0; i < eh.e_phnum; i++) {
-		Elf64_Phdr ph;
-		memcpy(&ph, data + eh.e_phoff + (uint64_t)i * sizeof(ph), sizeof(ph));
+		Elf64_Phdr ph = program_header(data, &eh, i);
 		if (ph.p_type == PT_LOAD)
 			*bytes += ph.p_memsz;
 	}
