@@ -82,7 +82,7 @@ if [ "$config" = leaner ]; then
 	stock=$top/build/kernel/defconfig
 	if [ ! -e "$stock/.built" ]; then
 		echo "kernel: stage 06 compares your kernel with the stock one: building defconfig first (once)"
-		LAB_KERNEL_OUT= LAB_KERNEL_FRAGMENT= "$0" defconfig
+		LAB_KERNEL_OUT= LAB_KERNEL_FRAGMENT= LAB_KERNEL_INSTALL= "$0" defconfig
 	fi
 	# Which stock build this one started from: its vmlinux's time and size.
 	# (A stock rebuild that changed nothing leaves vmlinux alone.)
