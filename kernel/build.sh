@@ -53,6 +53,10 @@ command -v riscv64-linux-gnu-gcc >/dev/null ||
 
 # 1. Unpack the source once. The stamp is written last, so an interrupted
 #    unpack is redone instead of leaving half a tree that looks finished.
+#    Every configuration shares the source: one unpack at a time.
+mkdir -p "$top/build"
+exec 8>"$top/build/src.lock"
+flock 8
 if [ ! -e "$top/build/src/.unpacked" ] || [ "$tarball" -nt "$top/build/src/.unpacked" ]; then
 	echo "kernel: unpacking $tarball (about 20 s)"
 	rm -rf "$src"
@@ -60,12 +64,18 @@ if [ ! -e "$top/build/src/.unpacked" ] || [ "$tarball" -nt "$top/build/src/.unpa
 	tar -C "$top/build/src" -xf "$tarball"
 	touch "$top/build/src/.unpacked"
 fi
+exec 8>&-
 mkdir -p "$out"
 frag=${LAB_KERNEL_FRAGMENT:-$top/kernel/lab.config}
 
-# leaner: one build at a time in this folder (the lock is released when the
-# script exits); start from a copy of the stock build; and when the fragment
-# is the one built last, there is nothing to do, not even a kbuild walk.
+# One build at a time in a folder: a second one waits here (the lock goes
+# when this script exits), then finds little or nothing left to do.
+exec 9>"$out.lock"
+flock 9
+
+# leaner: start from a copy of the stock build (built first if need be);
+# when the fragment is the one built last, there is nothing to do, not even
+# a kbuild walk.
 install() {
 	[ -n "${LAB_KERNEL_INSTALL:-}" ] || return 0
 	cp "$out/arch/riscv/boot/Image" "$LAB_KERNEL_INSTALL/Image" &&
@@ -77,8 +87,6 @@ install() {
 		cp "$out/vmlinux.task-offsets" "$LAB_KERNEL_INSTALL/vmlinux.task-offsets"
 }
 if [ "$config" = leaner ]; then
-	exec 9>"$out.lock"
-	flock 9
 	stock=$top/build/kernel/defconfig
 	if [ ! -e "$stock/.built" ]; then
 		echo "kernel: stage 06 compares your kernel with the stock one: building defconfig first (once)"

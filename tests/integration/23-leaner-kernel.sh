@@ -52,6 +52,16 @@ printf '%s' "$out" | grep -qE '^  defconfig +[0-9.]+ MiB +[0-9.]+ MiB +[0-9.]+ m
 want "less in memory"
 echo "second check: $((t1 - t0)) ms"
 
+#    Two checks of the same folder at once share its kernel build folder
+#    (the kernel script's lock): both pass.
+"$LAB_RUNNER" check $stage --dir solutions/$stage >"$SCRATCH/c1" 2>&1 &
+p1=$!
+"$LAB_RUNNER" check $stage --dir solutions/$stage >"$SCRATCH/c2" 2>&1
+rc2=$?
+wait $p1
+rc1=$?
+[ $rc1 -eq 0 ] && [ $rc2 -eq 0 ] || { cat "$SCRATCH/c1" "$SCRATCH/c2"; fail "two checks at once: exit $rc1 and $rc2"; }
+
 # 3. A misspelled symbol: the build stops before compiling, naming the line.
 mkdir -p "$SCRATCH/typo"
 cp solutions/$stage/Makefile solutions/$stage/init.c "$SCRATCH/typo/"
