@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/signalfd.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -139,6 +140,29 @@ inspect(struct run *x)
 
 /* ------------------------------------------------------ breakpoints */
 
+/* Does the booted kernel's vmlinux lack the function sym? Only a clear
+ * "not in its symbol table" says yes: an unreadable file is gdb's to report.
+ * The file is mapped, not read: only its symbol table's pages are touched. */
+static int
+kernel_lacks(const struct run *x, const char *sym)
+{
+	struct stat st;
+	uint64_t addr;
+	int lacks = 0;
+	int fd = open(x->vmlinux, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	if (fstat(fd, &st) == 0 && st.st_size > 0) {
+		void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (m != MAP_FAILED) {
+			lacks = elf_symbol(m, (size_t)st.st_size, sym, &addr) == -1;
+			munmap(m, (size_t)st.st_size);
+		}
+	}
+	close(fd);
+	return lacks;
+}
+
 static void
 resolve_breakpoints(struct run *x)
 {
@@ -153,8 +177,16 @@ resolve_breakpoints(struct run *x)
 		char *alts = xstrdup(g->symbols), *save = NULL;
 		char *firstsym = strtok_r(alts, "|", &save);
 		if (!strcmp(g->elf, "vmlinux")) {
+			/* gdb sets kernel breakpoints by name, from vmlinux's own
+			 * symbols; a name it cannot find must not reach it (its
+			 * `commands` block would then run at once, as a false hit).
+			 * A learner's kernel (stage 06) may lack the code. */
 			b->kernel = 1;
 			b->symbol = xstrdup(firstsym ? firstsym : g->symbols);
+			if (kernel_lacks(x, b->symbol))
+				b->problem = xasprintf("the kernel that booted has no function %s: the code "
+						       "that holds it was not built into this kernel (its "
+						       "configuration left it out)", b->symbol);
 			free(alts);
 			continue;
 		}
