@@ -92,7 +92,7 @@ build/unit/test_%: tests/unit/test_%.c $(ENGINE) $(HEADERS) tests/unit/unit.h
 unit-tests: $(UNIT_BIN)
 
 # Stage 06 compares the learner's kernel with the stock defconfig: the
-# tests need it too (about 20 min the first time, then nothing).
+# tests need it too (about 10 min the first time, then nothing).
 test: kernel busybox lab-runner asan unit-tests
 	@tools/setup.sh --test
 	@$(MAKE) --no-print-directory kernel KCONFIG=defconfig

@@ -13,7 +13,7 @@
 # Its folder starts as a copy of build/kernel/defconfig (built first if need
 # be), so kbuild recompiles only the files that read a changed symbol (fixdep
 # records, for each object, the CONFIG_ names its source used) and relinks:
-# a minute or two instead of a quarter of an hour. With LAB_KERNEL_INSTALL=DIR
+# a few minutes instead of ten or more. With LAB_KERNEL_INSTALL=DIR
 # it copies Image, vmlinux and .config (as kernel.config) into DIR; the whole
 # run holds a lock, so two checks at once never copy a half-built Image.
 #
