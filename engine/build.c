@@ -75,17 +75,25 @@ first_errors(const char *log, const char *shown_dir)
  * them (catalog.c), so no command of the submission's runs. make and what
  * it starts (the compiler reads the untrusted sources) run under limits.
  */
+/* The front of a command line that bounds what it runs: CPU seconds,
+ * memory, and the size of any file it writes. */
+static void
+push_limits(struct strv *argv, int cpu_s)
+{
+	if (!have_program("prlimit"))
+		return;
+	strv_push(argv, "prlimit");
+	strv_pushf(argv, "--cpu=%d", cpu_s);
+	strv_push(argv, "--as=4000000000");
+	strv_push(argv, "--fsize=200000000");
+	strv_push(argv, "--");
+}
+
 static int
 grading_make(const struct build_job *j, struct result *r)
 {
 	struct strv argv = {0};
-	if (have_program("prlimit")) {
-		strv_push(&argv, "prlimit");
-		strv_push(&argv, "--cpu=120");
-		strv_push(&argv, "--as=4000000000");
-		strv_push(&argv, "--fsize=200000000");
-		strv_push(&argv, "--");
-	}
+	push_limits(&argv, 120);
 	strv_push(&argv, "make");
 	strv_push(&argv, "--no-print-directory");
 	strv_pushf(&argv, "LAB_TOP=%s", j->top);
@@ -164,13 +172,7 @@ build_grading(const struct build_job *j, struct result *r)
 		struct strv argv = {0};
 		/* The compiler reads what the submission names (#include
 		 * "/dev/zero"...): bound its time, memory and output. */
-		if (have_program("prlimit")) {
-			strv_push(&argv, "prlimit");
-			strv_push(&argv, "--cpu=60");
-			strv_push(&argv, "--as=4000000000");
-			strv_push(&argv, "--fsize=200000000");
-			strv_push(&argv, "--");
-		}
+		push_limits(&argv, 60);
 		strv_push(&argv, "riscv64-linux-gnu-gcc");
 		strv_push(&argv, "-static");
 		strv_push(&argv, "-no-pie");
