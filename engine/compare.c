@@ -7,7 +7,6 @@
 #include "util.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -113,16 +112,14 @@ one_boot(const struct compare_job *j, const char *image, long long *wall_ms, lon
 static long long
 memory_size(const char *path)
 {
-	unsigned char head[65536];
+	const unsigned char *data;
+	size_t len;
 	uint64_t bytes;
-	int fd = path ? open(path, O_RDONLY | O_CLOEXEC) : -1;
-	if (fd < 0)
+	if (!path || map_file(path, &data, &len) < 0)
 		return -1;
-	ssize_t n = read(fd, head, sizeof(head));
-	close(fd);
-	if (n <= 0 || elf_loaded_size(head, (size_t)n, &bytes) < 0)
-		return -1;
-	return (long long)bytes;
+	int rc = elf_loaded_size(data, len, &bytes);
+	unmap_file(data, len);
+	return rc < 0 ? -1 : (long long)bytes;
 }
 
 static int

@@ -23,7 +23,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/signalfd.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -140,33 +139,14 @@ inspect(struct run *x)
 
 /* ------------------------------------------------------ breakpoints */
 
-/* Does the booted kernel's vmlinux lack the function sym? Only a clear
- * "not in its symbol table" says yes: an unreadable file is gdb's to report.
- * The file is mapped, not read: only its symbol table's pages are touched. */
-static int
-kernel_lacks(const struct run *x, const char *sym)
-{
-	struct stat st;
-	uint64_t addr;
-	int lacks = 0;
-	int fd = open(x->vmlinux, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	if (fstat(fd, &st) == 0 && st.st_size > 0) {
-		void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-		if (m != MAP_FAILED) {
-			lacks = elf_symbol(m, (size_t)st.st_size, sym, &addr) == -1;
-			munmap(m, (size_t)st.st_size);
-		}
-	}
-	close(fd);
-	return lacks;
-}
-
 static void
 resolve_breakpoints(struct run *x)
 {
 	struct check *c = &x->check;
+	/* The booted kernel's vmlinux, mapped at the first kernel breakpoint. */
+	const unsigned char *kdata = NULL;
+	size_t klen = 0;
+	int kmapped = 0;
 
 	x->bps = xcalloc(c->ngdb + 1, sizeof(*x->bps));
 	x->nbp = c->ngdb;
@@ -183,7 +163,12 @@ resolve_breakpoints(struct run *x)
 			 * A learner's kernel (stage 06) may lack the code. */
 			b->kernel = 1;
 			b->symbol = xstrdup(firstsym ? firstsym : g->symbols);
-			if (kernel_lacks(x, b->symbol))
+			if (!kmapped++ && map_file(x->vmlinux, &kdata, &klen) < 0)
+				kdata = NULL;
+			uint64_t addr;
+			/* Only a clear "not in its symbol table" counts: an
+			 * unreadable file is gdb's to report. */
+			if (kdata && elf_symbol(kdata, klen, b->symbol, &addr) == -1)
 				b->problem = xasprintf("the kernel that booted has no function %s: the code "
 						       "that holds it was not built into this kernel (its "
 						       "configuration left it out)", b->symbol);
@@ -236,6 +221,7 @@ resolve_breakpoints(struct run *x)
 					       "%s will be: link it with -static -no-pie", g->elf, b->symbol);
 		free(alts);
 	}
+	unmap_file(kdata, klen);
 }
 
 /* -------------------------------------------------------- 3-4. boot, drive */
@@ -577,9 +563,6 @@ judge(struct run *x, struct matcher *m, struct gdb_session *g, const struct boot
 		failed |= !ok;
 	}
 
-	/* When the UART said all the stage expects, what failed is elsewhere
-	 * (gdb, answers): the boot log's last lines and its diagnoses would only
-	 * distract. */
 	/* The check's own words (explain) for what failed first: the forbidden
 	 * line, else each thread's first missing line, and missing anywheres. */
 	if (m->reject_hit >= 0 && c->reject[m->reject_hit].why) {
@@ -598,6 +581,9 @@ judge(struct run *x, struct matcher *m, struct gdb_session *g, const struct boot
 			if (!m->anywhere_seen[i] && c->anywhere[i].why)
 				strv_push(&r->advice, c->anywhere[i].why);
 	}
+	/* When the UART said all the stage expects, what failed is elsewhere
+	 * (gdb, answers): the boot log's last lines and its diagnoses would only
+	 * distract. */
 	if (!matcher_complete(m) || m->reject_hit >= 0) {
 		r->last_lines = matcher_last_lines(m, 20);
 		for (size_t i = 0; i < x->diag.n; i++)
@@ -746,7 +732,7 @@ prune_runs(const char *run_dir, const char *stage)
 /*
  * Boot the archive on the stage's kernel and on the lab's kernel named by
  * `compare`, and time both (compare.h). With `smaller`, a stage kernel
- * whose Image is not smaller than the lab's fails: removing nothing is not
+ * that takes no less memory than the lab's fails: removing nothing is not
  * the exercise.
  */
 static void

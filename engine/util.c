@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/random.h>
 #include <sys/signalfd.h>
@@ -202,6 +203,31 @@ strv_release(struct strv *a)
 	free(a->v);
 	a->v = NULL;
 	a->n = a->cap = 0;
+}
+
+int
+map_file(const char *path, const unsigned char **data, size_t *len)
+{
+	struct stat st;
+	void *m = MAP_FAILED;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) == 0 && st.st_size > 0)
+		m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);   /* the mapping stays */
+	if (m == MAP_FAILED)
+		return -1;
+	*data = m;
+	*len = (size_t)st.st_size;
+	return 0;
+}
+
+void
+unmap_file(const unsigned char *data, size_t len)
+{
+	if (data)
+		munmap((void *)data, len);
 }
 
 int

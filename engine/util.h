@@ -45,6 +45,12 @@ void strv_release(struct strv *a);
 
 /* Read a whole file; returns 0, or -1 with errno set. *len may be NULL. */
 int read_file(const char *path, char **data, size_t *len);
+/* Map a whole file, read-only: only the pages looked at are read (a
+ * kernel's vmlinux is 15 to 100 MiB; its headers and symbol table are what
+ * the runner wants). Returns 0, or -1 (an empty file too). unmap_file()
+ * gives it back. */
+int map_file(const char *path, const unsigned char **data, size_t *len);
+void unmap_file(const unsigned char *data, size_t len);
 /* Write a whole file atomically: a temporary beside it, fsync, rename. */
 int write_file_atomic(const char *path, const char *data, size_t len);
 int copy_file(const char *from, const char *to, mode_t mode);
