@@ -487,6 +487,35 @@ once(struct parse *p, unsigned bit, const char *name)
 	return 0;
 }
 
+/*
+ * A setting whose value is one word of a list (NULL-ended): *index gets the
+ * word's place in it. Otherwise: "kernel is lab, defconfig or learner, not
+ * 'mine'".
+ */
+static int
+one_of(struct parse *p, unsigned bit, const char *name, const char *v,
+       const char *const *words, int *index)
+{
+	struct sb list;
+	int n = 0;
+
+	if (once(p, bit, name))
+		return -1;
+	while (words[n]) {
+		if (!strcmp(v, words[n])) {
+			*index = n;
+			return 0;
+		}
+		n++;
+	}
+	sb_init(&list);
+	for (int i = 0; i < n; i++)
+		sb_printf(&list, "%s%s", i == 0 ? "" : i == n - 1 ? " or " : ", ", words[i]);
+	fail(p, "%s is %s, not '%s'", name, list.buf, v);
+	sb_release(&list);
+	return -1;
+}
+
 static int
 d_title(struct parse *p, const char *v)
 {
@@ -500,30 +529,22 @@ d_title(struct parse *p, const char *v)
 static int
 d_kernel(struct parse *p, const char *v)
 {
-	if (once(p, 1u << 1, "kernel"))
+	static const char *const words[] = {"lab", "defconfig", "learner", NULL};
+	int i;
+	if (one_of(p, 1u << 1, "kernel", v, words, &i) < 0)
 		return -1;
-	if (!strcmp(v, "lab"))
-		p->c->kernel = KERNEL_LAB;
-	else if (!strcmp(v, "defconfig"))
-		p->c->kernel = KERNEL_DEFCONFIG;
-	else if (!strcmp(v, "learner"))
-		p->c->kernel = KERNEL_LEARNER;
-	else
-		return fail(p, "kernel is lab, defconfig or learner, not '%s'", v);
+	p->c->kernel = i == 0 ? KERNEL_LAB : i == 1 ? KERNEL_DEFCONFIG : KERNEL_LEARNER;
 	return 0;
 }
 
 static int
 d_initramfs(struct parse *p, const char *v)
 {
-	if (once(p, 1u << 2, "initramfs"))
+	static const char *const words[] = {"build", "none", NULL};
+	int i;
+	if (one_of(p, 1u << 2, "initramfs", v, words, &i) < 0)
 		return -1;
-	if (!strcmp(v, "build"))
-		p->c->build = 1;
-	else if (!strcmp(v, "none"))
-		p->c->build = 0;
-	else
-		return fail(p, "initramfs is build or none, not '%s'", v);
+	p->c->build = i == 0;
 	return 0;
 }
 
@@ -548,14 +569,11 @@ d_memory(struct parse *p, const char *v)
 static int
 d_network(struct parse *p, const char *v)
 {
-	if (once(p, 1u << 6, "network"))
+	static const char *const words[] = {"none", "responder", NULL};
+	int i;
+	if (one_of(p, 1u << 6, "network", v, words, &i) < 0)
 		return -1;
-	if (!strcmp(v, "none"))
-		p->c->network = 0;
-	else if (!strcmp(v, "responder"))
-		p->c->network = 1;
-	else
-		return fail(p, "network is none or responder, not '%s'", v);
+	p->c->network = i == 1;
 	return 0;
 }
 
@@ -577,14 +595,11 @@ d_exit(struct parse *p, const char *v)
 static int
 d_clock(struct parse *p, const char *v)
 {
-	if (once(p, 1u << 10, "clock"))
+	static const char *const words[] = {"warp", "real", NULL};
+	int i;
+	if (one_of(p, 1u << 10, "clock", v, words, &i) < 0)
 		return -1;
-	if (!strcmp(v, "warp"))
-		p->c->real_clock = 0;
-	else if (!strcmp(v, "real"))
-		p->c->real_clock = 1;
-	else
-		return fail(p, "clock is warp or real, not '%s'", v);
+	p->c->real_clock = i == 1;
 	return 0;
 }
 
@@ -865,14 +880,11 @@ d_sources(struct parse *p, const char *v)
 static int
 d_grading(struct parse *p, const char *v)
 {
-	if (once(p, 1u << 12, "grading"))
+	static const char *const words[] = {"compile", "make", NULL};
+	int i;
+	if (one_of(p, 1u << 12, "grading", v, words, &i) < 0)
 		return -1;
-	if (!strcmp(v, "compile"))
-		p->c->grading_make = 0;
-	else if (!strcmp(v, "make"))
-		p->c->grading_make = 1;
-	else
-		return fail(p, "grading is compile or make, not '%s'", v);
+	p->c->grading_make = i == 1;
 	return 0;
 }
 

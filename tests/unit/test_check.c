@@ -48,7 +48,17 @@ TEST(errors_name_file_and_line)
 	CHECK(parse(&c, "timeout 5\ntimeout 6\n", err, sizeof err) < 0);
 	CHECK_CONTAINS(err, "given twice");
 	CHECK(parse(&c, "kernel mine\n", err, sizeof err) < 0);
-	CHECK_CONTAINS(err, "kernel is lab, defconfig or learner");
+	CHECK_CONTAINS(err, "t.check:1: kernel is lab, defconfig or learner, not 'mine'");
+	CHECK(parse(&c, "initramfs x\n", err, sizeof err) < 0);
+	CHECK_CONTAINS(err, "initramfs is build or none, not 'x'");
+	CHECK(parse(&c, "network x\n", err, sizeof err) < 0);
+	CHECK_CONTAINS(err, "network is none or responder, not 'x'");
+	CHECK(parse(&c, "clock x\n", err, sizeof err) < 0);
+	CHECK_CONTAINS(err, "clock is warp or real, not 'x'");
+	CHECK(parse(&c, "grading x\n", err, sizeof err) < 0);
+	CHECK_CONTAINS(err, "grading is compile or make, not 'x'");
+	CHECK(parse(&c, "clock real\nclock warp\n", err, sizeof err) < 0);
+	CHECK_CONTAINS(err, "'clock' is given twice");
 	CHECK(parse(&c, "expect /a(/\n", err, sizeof err) < 0);
 	CHECK_CONTAINS(err, "bad regular expression");
 	/* Found by the fuzzer (leaks): */
