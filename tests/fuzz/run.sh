@@ -9,7 +9,8 @@
 # Exits 0 when no target crashed, 1 when one did (each crashing input's
 # path is printed; keep it as a regression input: copy it into the
 # target's corpus-*/ folder), 2 when a target could not run.
-# ONLY=check or ONLY=initramfs runs one target. FUZZ_KEEP=1 keeps the run
+# FUZZ_ONLY=check or FUZZ_ONLY=initramfs runs one target (not ONLY, which
+# tests/run.sh uses to pick tests). FUZZ_KEEP=1 keeps the run
 # folder (the grown corpora) even when nothing crashed. FUZZ_BIN=DIR runs
 # the binaries built there (build.sh OUT=DIR) instead of build/fuzz/.
 set -u
@@ -25,7 +26,7 @@ status=0
 fuzz() {
 	name=$1
 	bin=${FUZZ_BIN:-build/fuzz}/fuzz_$name
-	case ${ONLY:-$name} in "$name") ;; *) return 0 ;; esac
+	case ${FUZZ_ONLY:-$name} in "$name") ;; *) return 0 ;; esac
 	if [ ! -x "$bin" ]; then
 		echo "fuzz $name: $bin is missing: run tests/fuzz/build.sh" >&2
 		status=2
