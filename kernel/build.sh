@@ -67,6 +67,10 @@ fi
 exec 8>&-
 mkdir -p "$out"
 frag=${LAB_KERNEL_FRAGMENT:-$top/kernel/lab.config}
+# The fragment as its author knows it (the learner's is built from a copy).
+shown=$frag
+[ "$frag" = "$top/kernel/lab.config" ] && shown=kernel/lab.config
+[ "$config" = leaner ] && shown=$(basename "$frag")
 
 # One build at a time in a folder: a second one waits here (the lock goes
 # when this script exits), then finds little or nothing left to do.
@@ -97,7 +101,7 @@ if [ "$config" = leaner ]; then
 	stamp=$(stat -c '%Y %s' "$stock/vmlinux")
 	if [ -e "$out/.built" ] && cmp -s "$frag" "$out/.fragment-applied" &&
 		[ "$(cat "$out/.stock-stamp" 2>/dev/null)" = "$stamp" ]; then
-		echo "kernel(leaner): up to date ($(basename "$frag") unchanged since the last build)"
+		echo "kernel(leaner): up to date ($shown unchanged since the last build)"
 		install
 		exit 0
 	fi
@@ -118,10 +122,7 @@ if [ "$config" = lab ] || [ "$config" = leaner ]; then
 	if [ ! -e "$out/.config" ] || ! cmp -s "$frag" "$out/.fragment-applied"; then
 		base=tinyconfig
 		[ "$config" = leaner ] && base=defconfig
-		named=$frag
-		[ "$frag" = "$top/kernel/lab.config" ] && named=kernel/lab.config
-		[ "$config" = leaner ] && named=$(basename "$frag")
-		echo "kernel: configuring $config = $base + $named"
+		echo "kernel: configuring $config = $base + $shown"
 		$kmake $base >"$log" 2>&1 || die "$base failed, see $log"
 		"$src/scripts/kconfig/merge_config.sh" -m -O "$out" "$out/.config" "$frag" >>"$log" 2>&1 ||
 			die "merge_config.sh failed, see $log"
@@ -135,9 +136,6 @@ if [ "$config" = lab ] || [ "$config" = leaner ]; then
 		while IFS= read -r line; do
 			grep -qxF "$line" "$out/.config" || echo "  $line"
 		done)
-	# The learner's fragment is built from a copy: name it as they know it.
-	shown=$frag
-	[ "$config" = leaner ] && shown=$(basename "$frag")
 	if [ -n "$missing" ] && [ "$fresh" = 1 ]; then
 		rm -f "$out/.fragment-applied"
 		printf 'kernel: these lines of %s are not in the final .config:\n%s\n' "$shown" "$missing" >&2
