@@ -610,6 +610,18 @@ prepare(struct ctx *c, const char *cmd, int argc, char **argv, struct result *r,
 	return 0;
 }
 
+/* What run and debug boot: what prepare() built, with the lab's web
+ * responder for a network stage. */
+static void
+boot_opts(const struct ctx *c, const struct result *r, struct qemu_opts *qo)
+{
+	qo->kernel = r->kernel_path;
+	qo->initrd = r->initrd_path;
+	qo->memory_mb = 128;
+	qo->lab_top = c->top;
+	qo->token = r->network ? r->nonce : NULL;
+}
+
 /* Run a program in the foreground, with the terminal's signals. */
 static int
 foreground(struct ctx *c, char **argv)
@@ -640,12 +652,8 @@ cmd_run(struct ctx *c, int argc, char **argv)
 	if (rc == 0) {
 		struct qemu_opts qo = {0};
 		struct strv a = {0};
-		qo.kernel = r.kernel_path;
-		qo.initrd = r.initrd_path;
-		qo.memory_mb = 128;
+		boot_opts(c, &r, &qo);
 		qo.interactive = 1;
-		qo.lab_top = c->top;
-		qo.token = r.network ? r.nonce : NULL;
 		qemu_argv(&qo, &a);
 		if (c->verbose) {
 			for (size_t i = 0; i < a.n; i++)
@@ -679,13 +687,9 @@ cmd_debug(struct ctx *c, int argc, char **argv)
 	char *script = xasprintf("%s/debug.gdb", r.run_dir);
 	struct qemu_opts qo = {0};
 	struct strv a = {0};
-	qo.kernel = r.kernel_path;
-	qo.initrd = r.initrd_path;
-	qo.memory_mb = 128;
+	boot_opts(c, &r, &qo);
 	qo.gdb_socket = sock;
 	qo.serial_file = uart;   /* the terminal is gdb's */
-	qo.lab_top = c->top;
-	qo.token = r.network ? r.nonce : NULL;
 	qemu_argv(&qo, &a);
 	pid_t q = spawn(a.v, NULL, NULL, NULL, 1, err, sizeof(err));
 	strv_release(&a);
