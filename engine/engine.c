@@ -511,6 +511,10 @@ judge(struct run *x, struct matcher *m, struct gdb_session *g, const struct boot
 	struct result *r = x->r;
 	int failed = 0;
 	char msg[512];
+	/* A forbidden line ends the run at once: what was still to come was
+	 * not reached, rather than missing from a finished boot. */
+	const char *stopped = m->reject_hit >= 0
+		? "not reached: the run stopped at the forbidden line, marked FORBID" : NULL;
 
 	/* The UART expectations, thread by thread, in order. */
 	for (size_t t = 0; t < c->nthreads; t++) {
@@ -519,7 +523,7 @@ judge(struct run *x, struct matcher *m, struct gdb_session *g, const struct boot
 			const struct step *s = &th->steps[i];
 			int ok = i < m->pos[t];
 			if (s->kind == STEP_EXPECT) {
-				add_item(r, ok, "expect", s->pat.text, ok ? m->seen[t][i] : NULL);
+				add_item(r, ok, "expect", s->pat.text, ok ? m->seen[t][i] : stopped);
 			} else {
 				char *d = ok ? NULL : s->prompt
 					? xasprintf("not typed: the prompt \"%s\" did not appear", s->prompt->text)
@@ -556,7 +560,7 @@ judge(struct run *x, struct matcher *m, struct gdb_session *g, const struct boot
 		int ok = end->qemu_exited && end->qemu_status == c->exit_status;
 		char *want = xasprintf("QEMU exits with status %d", c->exit_status);
 		char *d = end->qemu_exited ? xasprintf("QEMU exited with status %d", end->qemu_status)
-			: xstrdup("QEMU was still running");
+			: xstrdup(stopped ? stopped : "QEMU was still running");
 		add_item(r, ok, "exit", want, d);
 		free(want);
 		free(d);
