@@ -5,13 +5,28 @@
 n=${N:-20}
 export LAB_RUNS_DIR=$SCRATCH/runs
 mine() { pgrep -f "$1.*$SCRATCH/runs/" ; }
+# ready PID: the runner has blocked SIGINT and SIGTERM (bits 2 and 15 of
+# SigBlk), i.e. from here on they reach its signalfd. Before that the
+# process is still the shell's fork, the dynamic loader or ASan starting up,
+# and a SIGTERM there ends it with 143, as it would any program: nothing
+# has been started yet, so there is nothing to clean up and nothing to test.
+ready() {
+	blk=$(sed -n 's/^SigBlk:[[:space:]]*//p' "/proc/$1/status" 2>/dev/null)
+	[ -n "$blk" ] && [ $((0x$blk & 0x4002)) -eq $((0x4002)) ]
+}
 for sig in INT TERM KILL; do
 	i=0
 	while [ $i -lt "$n" ]; do
 		i=$((i + 1))
 		"$LAB_RUNNER" check --dir solutions/02-init-and-shell >"$SCRATCH/out" 2>&1 &
 		pid=$!
-		# a random moment: 0 to 1.5 s, i.e. during build, boot or typing
+		t=0
+		until ready $pid; do
+			t=$((t + 1))
+			[ $t -le 1000 ] || fail "SIG$sig #$i: the runner never blocked its signals (10 s)"
+			sleep 0.01
+		done
+		# a random moment after that: 0 to 1.5 s, i.e. during build, boot or typing
 		sleep "$(awk -v s="$(od -An -N2 -tu2 /dev/urandom)" 'BEGIN{printf "%.2f", (s % 150) / 100}')"
 		kill -"$sig" $pid 2>/dev/null
 		wait $pid
