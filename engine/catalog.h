@@ -106,7 +106,7 @@ struct check {
 	int real_clock;            /* clock real: no instruction counting */
 	char *compare;             /* compare KCONFIG: time the stage's kernel against it */
 	int compare_boots;         /*   boots=N, per kernel */
-	int compare_smaller;       /*   smaller: the stage's Image must be smaller */
+	int compare_smaller;       /*   smaller: the stage's kernel must take less memory */
 	char nonce[9];
 
 	struct thread *threads;

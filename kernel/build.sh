@@ -153,17 +153,17 @@ $kmake olddefconfig >>"$log" 2>&1 || die "olddefconfig failed, see $log"
 
 # 3. Build Image (and vmlinux, which Image is made from), showing one live
 #    progress line. The total is what the last full build of this
-#    configuration compiled, or a measured first guess.
+#    configuration compiled, or a measured first guess; for leaner, 0: only
+#    what the fragment touches is rebuilt, a number not known ahead (the
+#    .steps it copied are the stock build's).
 case $config in
-lab) guess=1410 ;;
-defconfig) guess=2380 ;;   # measured: 2379 steps
-leaner) guess=0 ;;   # only what the fragment touches: not known ahead
-esac
-total=$(cat "$out/.steps" 2>/dev/null || echo $guess)
-if [ "$config" = leaner ]; then
+lab) total=$(cat "$out/.steps" 2>/dev/null || echo 1410) ;;
+defconfig) total=$(cat "$out/.steps" 2>/dev/null || echo 2380) ;;   # measured: 2379 steps
+leaner)
 	total=0
 	rm -f "$out/.built"   # a failed build must not look finished next time
-fi
+	;;
+esac
 start=$(date +%s)
 # Debian's awk is mawk, which reads a pipe 4 KB at a time: the progress line
 # would jump a hundred files at once. -W interactive makes it read by line.
