@@ -36,7 +36,7 @@ assert any(i["kind"] == "compare" and i["ok"] for i in r["items"]), r["items"]
 print("yours %d bytes in memory, defconfig %d; guest time to /init %d us against %d" %
       (yours["memory_bytes"], stock["memory_bytes"], yours["kernel_us"], stock["kernel_us"]))
 PY
-[ "$(ls -A solutions/$stage | tr '\n' ' ')" = "Makefile init.c leaner.config " ] ||
+[ "$(ls -A solutions/$stage | tr '\n' ' ')" = "Makefile leaner.config " ] ||
 	fail "the check wrote into solutions/$stage: $(ls -A solutions/$stage)"
 
 # 2. Again: the kernel script has nothing to do, and says so; the text
@@ -64,7 +64,7 @@ rc1=$?
 
 # 3. A misspelled symbol: the build stops before compiling, naming the line.
 mkdir -p "$SCRATCH/typo"
-cp solutions/$stage/Makefile solutions/$stage/init.c "$SCRATCH/typo/"
+cp solutions/$stage/Makefile "$SCRATCH/typo/"
 printf '# CONFIG_USB_SUPORT is not set\n' >"$SCRATCH/typo/leaner.config"
 export LEANER_OUT=$K/leaner-test-typo
 run_check $stage --dir "$SCRATCH/typo"
@@ -77,6 +77,7 @@ want "leaner.config"
 lab=$SCRATCH/lab
 mkdir -p "$lab/checks" "$lab/steps" "$lab/solutions"
 cp -r steps/$stage "$lab/steps/"
+cp -r solutions/04-real-init "$lab/solutions/"   # stage 06 packs its init
 grep -v '^reject\|^explain    the\|^explain    USB' checks/$stage.check >"$lab/checks/$stage.check"
 ln -s "$TOP/build" "$lab/build"
 ln -s "$TOP/kernel" "$lab/kernel"
@@ -93,7 +94,7 @@ want "no smaller than the stock defconfig"
 # 5. A kernel that cannot boot the system: no initramfs support. The boot
 #    panics; the check fails, says why, and compares nothing.
 mkdir -p "$SCRATCH/noinitrd"
-cp solutions/$stage/Makefile solutions/$stage/init.c "$SCRATCH/noinitrd/"
+cp solutions/$stage/Makefile "$SCRATCH/noinitrd/"
 printf '# CONFIG_BLK_DEV_INITRD is not set\n' >"$SCRATCH/noinitrd/leaner.config"
 export LEANER_OUT=$K/leaner-test-noinitrd
 LAB_TOP=$lab run_check $stage --dir "$SCRATCH/noinitrd"
