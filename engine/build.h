@@ -27,7 +27,7 @@
 #define LAB_BUILD_H
 
 #include "catalog.h"
-#include "engine.h"
+#include "result.h"
 
 struct build_job {
 	const struct catalog *cat;

@@ -31,13 +31,6 @@
 #define UART_LOG_CAP   (1024 * 1024)       /* bytes of UART kept on disk */
 #define UART_FLOOD     (64ull * 1024 * 1024) /* bytes after which we stop listening */
 
-const char *
-verdict_name(enum verdict v)
-{
-	static const char *names[] = {"PASS", "FAIL", "TIMEOUT", "ERROR"};
-	return names[v];
-}
-
 /* Everything one run needs, in one place (no globals: two runs in one
  * process, as `grade --jobs` does in its children, never share anything). */
 struct run {
@@ -66,34 +59,6 @@ mark(const struct run *x, const char *what)
 {
 	if (x->timing)
 		fprintf(stderr, "timing: %5lld ms  %s\n", now_ms() - x->t_start, what);
-}
-
-static void
-add_item(struct result *r, int ok, const char *kind, const char *text, const char *detail)
-{
-	r->items = xrealloc(r->items, (r->nitems + 1) * sizeof(*r->items));
-	struct item *it = &r->items[r->nitems++];
-	it->ok = ok;
-	it->kind = xstrdup(kind);
-	it->text = xstrdup(text);
-	it->detail = detail ? xstrdup(detail) : NULL;
-}
-
-enum verdict
-result_set(struct result *r, enum verdict v, const char *fmt, ...)
-{
-	struct sb s;
-	va_list ap;
-
-	sb_init(&s);
-	va_start(ap, fmt);
-	sb_vprintf(&s, fmt, ap);
-	va_end(ap);
-	free(r->headline);
-	r->headline = sb_detach(&s);
-	sb_release(&s);
-	r->verdict = v;
-	return v;
 }
 
 /* ----------------------------------------------------------- 2. inspect */
@@ -481,19 +446,19 @@ judge_answers(struct run *x)
 		if (!value || !*value) {
 			char *d = xasprintf("no answer yet: write it after \"%s:\" in %s (the whole boot "
 					    "log is the uart.log named below)", a->key, path);
-			add_item(x->r, 0, "answer", want, d);
+			result_add_item(x->r, 0, ITEM_ANSWER, want, d);
 			free(d);
 		} else if (!word_in(log, loglen, value)) {
 			char *d = xasprintf("'%s' does not appear in this boot's output: copy it exactly", value);
-			add_item(x->r, 0, "answer", want, d);
+			result_add_item(x->r, 0, ITEM_ANSWER, want, d);
 			free(d);
 		} else if (a->re && !pattern_find(a->re, value, 0, &s, &e)) {
 			char *d = xasprintf("'%s' is in the output, but is not the part asked for", value);
-			add_item(x->r, 0, "answer", want, d);
+			result_add_item(x->r, 0, ITEM_ANSWER, want, d);
 			free(d);
 		} else {
 			char *d = xasprintf("'%s', found in the boot log", value);
-			add_item(x->r, 1, "answer", want, d);
+			result_add_item(x->r, 1, ITEM_ANSWER, want, d);
 			free(d);
 		}
 		free(want);
@@ -523,29 +488,29 @@ judge(struct run *x, struct matcher *m, struct gdb_session *g, const struct boot
 			const struct step *s = &th->steps[i];
 			int ok = i < m->pos[t];
 			if (s->kind == STEP_EXPECT) {
-				add_item(r, ok, "expect", s->pat.text, ok ? m->seen[t][i] : stopped);
+				result_add_item(r, ok, ITEM_EXPECT, s->pat.text, ok ? m->seen[t][i] : stopped);
 			} else {
 				char *d = ok ? NULL : s->prompt
 					? xasprintf("not typed: the prompt \"%s\" did not appear", s->prompt->text)
 					: xstrdup("not typed: what comes before it did not appear");
-				add_item(r, ok, "send", s->text, d);
+				result_add_item(r, ok, ITEM_SEND, s->text, d);
 				free(d);
 			}
 			failed |= !ok;
 		}
 	}
 	for (size_t i = 0; i < c->nanywhere; i++) {
-		add_item(r, m->anywhere_seen[i] != NULL, "anywhere", c->anywhere[i].text, m->anywhere_seen[i]);
+		result_add_item(r, m->anywhere_seen[i] != NULL, ITEM_ANYWHERE, c->anywhere[i].text, m->anywhere_seen[i]);
 		failed |= !m->anywhere_seen[i];
 	}
 	if (m->reject_hit >= 0) {
-		add_item(r, 0, "reject", c->reject[m->reject_hit].text, m->reject_line);
+		result_add_item(r, 0, ITEM_REJECT, c->reject[m->reject_hit].text, m->reject_line);
 		failed = 1;
 	}
 	for (size_t i = 0; i < x->nbp; i++) {
 		int ok = gdb_judge(x->bps, x->nbp, i, g->hits, g->nhits, x->have_pids, msg, sizeof(msg));
 		char *want = xasprintf("%s %s", c->gdb[i].elf, c->gdb[i].symbols);
-		add_item(r, ok, "gdb", want, msg);
+		result_add_item(r, ok, ITEM_GDB, want, msg);
 		free(want);
 		failed |= !ok;
 	}
@@ -561,7 +526,7 @@ judge(struct run *x, struct matcher *m, struct gdb_session *g, const struct boot
 		char *want = xasprintf("QEMU exits with status %d", c->exit_status);
 		char *d = end->qemu_exited ? xasprintf("QEMU exited with status %d", end->qemu_status)
 			: xstrdup(stopped ? stopped : "QEMU was still running");
-		add_item(r, ok, "exit", want, d);
+		result_add_item(r, ok, ITEM_EXIT, want, d);
 		free(want);
 		free(d);
 		failed |= !ok;
@@ -775,7 +740,7 @@ compare_kernels(struct run *x)
 	human_size(theirs, b, sizeof(b));
 	char *want = xasprintf("your kernel takes less memory than %s's (code, data, bss)", c->compare);
 	char *got = xasprintf("%s against %s", a, b);
-	add_item(r, ok, "compare", want, got);
+	result_add_item(r, ok, ITEM_COMPARE, want, got);
 	free(want);
 	free(got);
 	if (!ok && r->verdict == V_PASS) {
@@ -1030,33 +995,4 @@ out:
 	free(x.vmlinux);
 	check_release(&x.check);
 	return r->verdict;
-}
-
-void
-result_release(struct result *r)
-{
-	for (size_t i = 0; i < r->nitems; i++) {
-		free(r->items[i].kind);
-		free(r->items[i].text);
-		free(r->items[i].detail);
-	}
-	free(r->items);
-	strv_release(&r->advice);
-	strv_release(&r->commands);
-	free(r->stage);
-	free(r->title);
-	free(r->headline);
-	free(r->build_errors);
-	free(r->last_lines);
-	free(r->run_dir);
-	free(r->uart_log);
-	free(r->gdb_log);
-	free(r->build_log);
-	free(r->kernel_path);
-	free(r->vmlinux_path);
-	free(r->initrd_path);
-	free(r->init_elf);
-	for (int i = 0; i < r->ncompare; i++)
-		kernel_timing_release(&r->compare[i]);
-	memset(r, 0, sizeof(*r));
 }

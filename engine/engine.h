@@ -27,48 +27,7 @@
 #define LAB_ENGINE_H
 
 #include "catalog.h"
-#include "compare.h"
-#include "util.h"
-
-enum verdict { V_PASS, V_FAIL, V_TIMEOUT, V_ERROR };
-const char *verdict_name(enum verdict v);
-
-/* One line of the report: a pattern seen or missing, a gdb fact, an answer. */
-struct item {
-	int ok;
-	char *kind;            /* "expect", "send", "anywhere", "reject", "gdb", "answer", "exit" */
-	char *text;            /* what was wanted */
-	char *detail;          /* what happened (may be NULL) */
-};
-
-struct result {
-	enum verdict verdict;
-	char *stage;           /* "01-hello-init" */
-	char *title;
-	int points, max_points;
-	char *headline;        /* one sentence: why this verdict */
-	struct strv advice;    /* what to do: archive problems, diagnoses */
-	struct item *items;
-	size_t nitems;
-	char *build_errors;    /* the compiler's first errors (ERROR) */
-	char *last_lines;      /* the last UART lines */
-	char *run_dir, *uart_log, *gdb_log, *build_log;
-	long long ms_build, ms_boot;
-	int interrupted;       /* Ctrl-C or SIGTERM arrived */
-	int grading_note;      /* the submission's Makefile was ignored */
-	int build_cached;      /* the same files were built before: that archive was used */
-	long maxrss_kb;        /* peak resident memory of this process (getrusage) */
-	long children_maxrss_kb; /* and of its largest child so far (QEMU) */
-	struct strv commands;  /* QEMU's and gdb's command lines */
-	int network;           /* the stage boots with the lab's web responder */
-	char nonce[9];         /* this run's fresh value */
-	/* What was (or would be) booted: set once the build succeeded. */
-	char *kernel_path, *vmlinux_path, *initrd_path, *init_elf;
-	/* compare: the stage's kernel [0] against the lab's [1] (ncompare 2). */
-	struct kernel_timing compare[2];
-	int ncompare;
-	int compare_boots;
-};
+#include "result.h"
 
 struct check_opts {
 	const struct catalog *cat;
@@ -91,9 +50,4 @@ struct check_opts {
  * written out for gdb), ERROR otherwise.
  */
 enum verdict engine_check(const struct check_opts *o, struct result *r);
-/* Set the verdict and its one-sentence headline (printf-like); returns v. */
-enum verdict result_set(struct result *r, enum verdict v, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-void result_release(struct result *r);
-
 #endif

@@ -272,16 +272,6 @@ find_nonce(const struct catalog *cat, const struct stage *s, const struct result
 
 /* ------------------------------------------------------------ one row */
 
-static const char *
-item_mark(const struct item *it)
-{
-	if (!strcmp(it->kind, "reject"))
-		return "FORBIDDEN";
-	if (!strcmp(it->kind, "gdb") || !strcmp(it->kind, "answer") || !strcmp(it->kind, "exit"))
-		return "FAILED";
-	return "MISSING";
-}
-
 static void
 view_init(struct view *v, const char *sub, size_t number, const struct result *r, const char *nonce)
 {
@@ -300,8 +290,8 @@ view_init(struct view *v, const char *sub, size_t number, const struct result *r
 			continue;
 		char *text = grade_clean(it->text, nonce, r->run_dir, 0);
 		char *detail = it->detail ? grade_clean(it->detail, nonce, r->run_dir, 1) : NULL;
-		char *line = detail ? xasprintf("%s %s %s: %s", item_mark(it), it->kind, text, detail)
-			: xasprintf("%s %s %s", item_mark(it), it->kind, text);
+		char *line = detail ? xasprintf("%s %s %s: %s", item_mark(it), item_kind_name(it->kind), text, detail)
+			: xasprintf("%s %s %s", item_mark(it), item_kind_name(it->kind), text);
 		for (char *nl; (nl = strchr(line, '\n'));)
 			*nl = ' ';
 		strv_push(&v->failed, line);

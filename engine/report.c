@@ -50,15 +50,10 @@ report_text(FILE *f, const struct result *r, int color, int verbose)
 	}
 	for (size_t i = 0; i < r->nitems; i++) {
 		const struct item *it = &r->items[i];
-		const char *mark = it->ok ? "ok     " : "MISSING";
-		if (!it->ok && (!strcmp(it->kind, "gdb") || !strcmp(it->kind, "answer") ||
-				!strcmp(it->kind, "exit") || !strcmp(it->kind, "reject") ||
-				!strcmp(it->kind, "compare")))
-			mark = !strcmp(it->kind, "reject") ? "FORBID " : "FAILED ";
-		fprintf(f, "  %s%s%s %-8s %s\n", color ? (it->ok ? C_GREEN : C_RED) : "", mark,
-			color ? C_OFF : "", it->kind, it->text);
-		if (it->detail && (!it->ok || !strcmp(it->kind, "gdb") || !strcmp(it->kind, "answer")))
-			fprintf(f, "  %s%17s%s%s\n", dim, "", it->detail, off);
+		fprintf(f, "  %s%-9s%s %-8s %s\n", color ? (it->ok ? C_GREEN : C_RED) : "", item_mark(it),
+			color ? C_OFF : "", item_kind_name(it->kind), it->text);
+		if (item_shows_detail(it))
+			fprintf(f, "  %s%19s%s%s\n", dim, "", it->detail, off);
 	}
 	if (r->ncompare) {
 		fprintf(f, "%sThe same archive on each kernel (median of %d boots):%s\n", on,
@@ -195,7 +190,7 @@ report_json(FILE *f, const struct result *r)
 		r->grading_note ? "true" : "false", r->maxrss_kb, r->children_maxrss_kb);
 	for (size_t i = 0; i < r->nitems; i++) {
 		fprintf(f, "%s{\"ok\": %s, \"kind\": ", i ? ", " : "", r->items[i].ok ? "true" : "false");
-		json_string(f, r->items[i].kind);
+		json_string(f, item_kind_name(r->items[i].kind));
 		fputs(", \"text\": ", f);
 		json_string(f, r->items[i].text);
 		fputs(", \"detail\": ", f);

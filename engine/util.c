@@ -3,6 +3,7 @@
  */
 #include "util.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -795,4 +796,20 @@ tail_lines(const char *text, size_t len, int n)
 		i--;
 	}
 	return xstrndup(text + i, len - i);
+}
+
+int
+str_to_int(const char *s, int lo, int hi, int *out)
+{
+	char *end;
+	long v;
+
+	if (!s || !*s || isspace((unsigned char)*s) || *s == '+')
+		return -1;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || *end || v < lo || v > hi)
+		return -1;
+	*out = (int)v;
+	return 0;
 }

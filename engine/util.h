@@ -110,6 +110,10 @@ int run_logged_echo(char *const argv[], const char *cwd, const char *log_path,
  */
 int unix_listen(const char *path, char *err, size_t errlen);
 
+/* A whole decimal number in [lo, hi] (no sign but '-', no spaces, nothing
+ * after it). Returns 0 with *out set, or -1 and *out untouched. */
+int str_to_int(const char *s, int lo, int hi, int *out);
+
 /* Last n lines of a text, as one string (caller frees). */
 char *tail_lines(const char *text, size_t len, int n);
 

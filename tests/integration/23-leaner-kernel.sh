@@ -88,7 +88,7 @@ ln -s "$TOP/tools" "$lab/tools"
 export LEANER_OUT=$K/leaner-test-starter
 LAB_TOP=$lab run_check $stage --dir "$lab/steps/$stage/starter"
 [ $rc -eq 1 ] || fail "the stock kernel passed as a leaner one (exit $rc)"
-want "FAILED  compare  your kernel takes less memory than defconfig's"
+want "FAILED    compare  your kernel takes less memory than defconfig's"
 want "no smaller than the stock defconfig"
 
 # 5. A kernel that cannot boot the system: no initramfs support. The boot
@@ -104,7 +104,7 @@ want "VFS: Unable to mount root fs"
 want "your kernel never started /init"
 # gdb is not asked for a function the kernel does not have (it would report
 # a hit that never happened): the check says it is missing.
-want "FAILED  gdb      vmlinux unpack_to_rootfs"
+want "FAILED    gdb      vmlinux unpack_to_rootfs"
 want "the kernel that booted has no function unpack_to_rootfs"
 printf '%s' "$out" | grep -q "The same archive on each kernel" && fail "compared a kernel that never reached /init"
 exit 0
