@@ -50,4 +50,12 @@ struct check_opts {
  * written out for gdb), ERROR otherwise.
  */
 enum verdict engine_check(const struct check_opts *o, struct result *r);
+/* The Image and vmlinux of a kernel the lab builds (KCONFIG lab,
+ * defconfig): build/kernel/KCONFIG/. Both strings are the caller's. */
+void lab_kernel(const char *top, const char *kconfig, char **image, char **vmlinux);
+
+/* Why a stage's check cannot grade untrusted submissions (a new string,
+ * caller frees), or NULL when it can. */
+char *engine_grading_problem(const struct check *c, const char *stage);
+
 #endif

@@ -1,0 +1,247 @@
+/*
+ * boot.c: see boot.h.
+ */
+#include "boot.h"
+#include "qemu.h"
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define UART_LOG_CAP (1024 * 1024)    /* bytes of UART kept on disk */
+
+static void
+on_line(void *ctx, const char *line)
+{
+	struct boot *b = ctx;
+	if (boot_seen_line(&b->seen, line))
+		phase_mark(b->clock, "Run /init");
+}
+
+void
+boot_init(struct boot *b, const struct boot_job *j)
+{
+	memset(b, 0, sizeof(*b));
+	b->g.in_fd = b->g.out_fd = -1;
+	b->gdb_fd = -1;
+	b->clock = j->clock;
+	matcher_init(&b->m, j->check);
+	b->m.on_line = on_line;
+	b->m.ctx = b;
+}
+
+int
+boot_start_gdb(struct boot *b, const struct boot_job *j, char *err, size_t errlen)
+{
+	const struct check *c = j->check;
+	int need_vmlinux = 0;
+
+	for (size_t i = 0; i < c->ngdb; i++)
+		need_vmlinux |= !strcmp(c->gdb[i].elf, "vmlinux");
+	b->gdb_fd = unix_listen(j->dir->socket, err, errlen);
+	phase_mark(b->clock, "gdb starts");
+	if (b->gdb_fd < 0)
+		return -1;
+	return gdb_start(&b->g, j->dir->gdb_log, j->dir->gdb_script,
+			 need_vmlinux ? j->vmlinux : NULL, err, errlen);
+}
+
+/* One read of QEMU's output: log it (capped), feed the matcher, type what
+ * it says to. Returns the bytes read, 0 at end of output, -1 if none now. */
+static ssize_t
+uart_take(struct boot *b, int out_fd, int in_fd, int uart, size_t *logged)
+{
+	char buf[16384];
+	ssize_t n = read(out_fd, buf, sizeof(buf));
+	struct strv to_send = {0};
+
+	if (n < 0)
+		return errno == EAGAIN || errno == EINTR ? -1 : 0;
+	if (n == 0)
+		return 0;
+	/* Keep at most UART_LOG_CAP bytes on disk, then say so once. */
+	if (uart >= 0 && *logged < UART_LOG_CAP) {
+		size_t k = (size_t)n < UART_LOG_CAP - *logged ? (size_t)n : UART_LOG_CAP - *logged;
+		(void)!write(uart, buf, k);
+		*logged += k;
+		if (*logged == UART_LOG_CAP) {
+			static const char cut[] = "\n[lab-runner: the log stops here, at 1 MiB]\n";
+			(void)!write(uart, cut, sizeof(cut) - 1);
+		}
+	}
+	if (b->m.bytes == 0)
+		phase_mark(b->clock, "the first UART output");
+	matcher_feed(&b->m, buf, (size_t)n, &to_send);
+	for (size_t i = 0; i < to_send.n; i++) {
+		char *l = xasprintf("%s\n", to_send.v[i]);
+		(void)!write(in_fd, l, strlen(l));
+		free(l);
+	}
+	strv_release(&to_send);
+	return n;
+}
+
+/* QEMU's options for this boot, and its command line into r->commands. */
+static void
+qemu_options(const struct boot *b, const struct boot_job *j, int early, struct qemu_opts *qo,
+	     struct result *r)
+{
+	const struct check *c = j->check;
+	struct strv argv = {0};
+	struct sb line;
+
+	memset(qo, 0, sizeof(*qo));
+	qo->kernel = j->kernel;
+	qo->initrd = j->initrd;
+	qo->append = c->append;
+	qo->memory_mb = c->memory_mb;
+	qo->gdb_fd = b->gdb_fd;
+	qo->gdb_running = early;
+	/* Grading always counts instructions: the guest then runs the same way
+	 * every time (timer interrupts land at the same instructions), so a
+	 * class's reports are the same bytes run after run. */
+	qo->real_clock = c->real_clock && !j->grading;
+	qo->lab_top = j->lab_top;
+	qo->token = c->network ? c->nonce : NULL;
+	qemu_argv(qo, &argv);
+	sb_init(&line);
+	for (size_t i = 0; i < argv.n; i++)
+		sb_printf(&line, "%s%s", i ? " " : "", argv.v[i]);
+	strv_push(&r->commands, line.buf);
+	sb_release(&line);
+	strv_release(&argv);
+}
+
+/* gdb, started earlier, now connects and sets its breakpoints while the
+ * guest waits. Returns 0, or -1 if gdb stopped first. */
+static int
+gdb_arm(struct boot *b, const struct boot_job *j, struct result *r)
+{
+	int pid_off = -1, comm_off = -1;
+	char *cache = xasprintf("%s.task-offsets", j->vmlinux);
+	int rc;
+
+	b->have_pids = gdb_task_offsets(j->vmlinux, cache, &pid_off, &comm_off) == 0;
+	phase_mark(b->clock, "gdb: connect, breakpoints, continue");
+	rc = gdb_watch(&b->g, j->dir->gdb_script, j->bps, j->nbp, j->dir->socket,
+		       b->have_pids ? pid_off : -1, comm_off);
+	strv_pushf(&r->commands, "gdb-multiarch -q -nx < %s", j->dir->gdb_script);
+	free(cache);
+	return rc;
+}
+
+int
+boot_run(struct boot *b, const struct boot_job *j, int early, struct result *r)
+{
+	const struct check *c = j->check;
+	struct boot_end *end = &b->end;
+	struct gdb_session *g = &b->g;
+	struct qemu q;
+	struct qemu_opts qo;
+	char err[512];
+	int uart, gdb_on = 0;
+	size_t logged = 0;
+	long long t0 = now_ms(), deadline;
+
+	memset(end, 0, sizeof(*end));
+	qemu_options(b, j, early, &qo, r);
+	phase_mark(b->clock, "QEMU starts");
+	if (qemu_start(&q, &qo, err, sizeof(err)) < 0) {
+		result_set(r, V_ERROR, "%s (is qemu-system-riscv64 installed? make setup)", err);
+		return -1;
+	}
+	uart = open(j->dir->uart_log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (g->pid > 0) {
+		if (gdb_arm(b, j, r) < 0) {
+			result_set(r, V_ERROR, "gdb-multiarch stopped before it could watch (see %s)",
+				   j->dir->gdb_log);
+			qemu_stop(&q, 0);
+			if (uart >= 0)
+				close(uart);
+			return -1;
+		}
+		gdb_on = 1;
+	}
+	deadline = now_ms() + (long long)c->timeout_s * 1000;
+	for (;;) {
+		struct pollfd p[3] = {
+			{q.out_fd, POLLIN, 0},
+			{gdb_on ? g->out_fd : -1, POLLIN, 0},
+			{j->sigfd, POLLIN, 0},
+		};
+		long long left = deadline - now_ms();
+		if (left <= 0) {
+			end->timed_out = 1;
+			break;
+		}
+		if (poll(p, 3, (int)(left < 200 ? left : 200)) < 0 && errno != EINTR)
+			break;
+		if (p[2].revents & POLLIN) {
+			end->interrupted = 1;
+			break;
+		}
+		if (p[1].revents & (POLLIN | POLLHUP)) {
+			int was_armed = g->armed;
+			if (!gdb_read(g))
+				p[1].fd = -1, gdb_on = 0;
+			if (early && g->armed && !was_armed) {
+				/* QEMU paused the guest when gdb attached, so whatever it
+				 * printed before is in the pipe now: read it all. If /init
+				 * had started already, a breakpoint may have come too late. */
+				while (uart_take(b, q.out_fd, q.in_fd, uart, &logged) > 0)
+					;
+				phase_mark(b->clock, "gdb's breakpoints are in");
+				if (b->seen.saw_run_init) {
+					end->late = 1;
+					break;
+				}
+			}
+		}
+		if (p[0].revents & (POLLIN | POLLHUP)) {
+			/* Any gdb hits printed before this output belong before it. */
+			if (gdb_on)
+				gdb_read(g);
+			ssize_t n = uart_take(b, q.out_fd, q.in_fd, uart, &logged);
+			if (n == 0) {
+				end->qemu_exited = 1;
+				break;
+			}
+			if (b->m.bytes > UART_FLOOD) {
+				end->flood = 1;
+				break;
+			}
+		}
+		if (b->m.reject_hit >= 0)
+			break;
+		if (matcher_complete(&b->m) && c->exit_status < 0)
+			break;
+	}
+	if (gdb_on)
+		gdb_read(g);
+	/* The guest finished (or the time ran out) before gdb attached at all. */
+	if (early && !g->armed && !end->interrupted)
+		end->late = 1;
+	end->qemu_status = qemu_stop(&q, end->qemu_exited);
+	gdb_stop(g);
+	if (uart >= 0)
+		close(uart);
+	r->ms_boot = now_ms() - t0;
+	return 0;
+}
+
+void
+boot_release(struct boot *b)
+{
+	matcher_release(&b->m);
+	gdb_release(&b->g);
+	boot_seen_release(&b->seen);
+	if (b->gdb_fd >= 0)
+		close(b->gdb_fd);
+	memset(b, 0, sizeof(*b));
+	b->gdb_fd = -1;
+}

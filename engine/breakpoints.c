@@ -1,0 +1,127 @@
+/*
+ * breakpoints.c: see breakpoints.h.
+ */
+#include "breakpoints.h"
+#include "elfsym.h"
+#include "util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* A kernel line: by name, once vmlinux (mapped by the caller) is known to
+ * have it. A learner's kernel (stage 06) may lack the code. */
+static void
+resolve_kernel(struct gdb_bp *b, const char *sym, const unsigned char *kdata, size_t klen)
+{
+	uint64_t addr;
+
+	b->kernel = 1;
+	b->symbol = xstrdup(sym);
+	/* Only a clear "not in its symbol table" counts: an unreadable file
+	 * is gdb's to report. */
+	if (kdata && elf_symbol(kdata, klen, b->symbol, &addr) == -1)
+		b->problem = xasprintf("the kernel that booted has no function %s: the code that "
+				       "holds it was not built into this kernel (its configuration "
+				       "left it out)", b->symbol);
+}
+
+/* A user line: the first of the alternatives ("main|main.main") the
+ * program has, at its second instruction (elf_next_insn() says why). */
+static void
+resolve_user(struct gdb_bp *b, const struct gdb_expect *g, const initramfs_t *archive)
+{
+	const struct cpio_entry *e = archive ? initramfs_find(archive, g->elf) : NULL;
+	char *alts = xstrdup(g->symbols), *save = NULL;
+	char *first = strtok_r(alts, "|", &save);
+	int rc = -1;
+
+	/* Follow symlinks inside the archive (bin/sh -> busybox). */
+	for (int hops = 0; e && (e->mode & 0170000) == 0120000 && hops < 8; hops++) {
+		/* A relative target is relative to the link's own folder. */
+		char *target = xstrndup((const char *)e->data, e->size);
+		const char *slash = strrchr(e->name, '/');
+		char *path = target[0] == '/' || !slash ? xstrdup(target)
+			: xasprintf("%.*s/%s", (int)(slash - e->name), e->name, target);
+		e = initramfs_find(archive, path);
+		free(path);
+		free(target);
+	}
+	if (!e) {
+		b->symbol = xstrdup(first ? first : g->symbols);
+		b->problem = xasprintf("the archive has no /%s, so its %s could not be watched",
+				       g->elf, b->symbol);
+		free(alts);
+		return;
+	}
+	for (char *s = first; s; s = strtok_r(NULL, "|", &save)) {
+		uint64_t addr, next;
+		rc = elf_symbol(e->data, e->size, s, &addr);
+		if (rc == 0) {
+			b->symbol = xstrdup(s);
+			b->addr = elf_next_insn(e->data, e->size, addr, &next) == 0 ? next : addr;
+			break;
+		}
+		if (rc != -1)
+			break;
+	}
+	if (!b->symbol)
+		b->symbol = xstrdup(first ? first : g->symbols);
+	if (rc == -1)
+		b->problem = xasprintf("/%s has no function %s: the program never calls it (or it "
+				       "was not linked in)", g->elf, b->symbol);
+	else if (rc == -2)
+		b->problem = xasprintf("cannot read the symbols of /%s (stripped, or not a 64-bit "
+				       "RISC-V program): build it with -g and do not strip it", g->elf);
+	else if (rc == -3)
+		b->problem = xasprintf("/%s is position independent (PIE), so gdb cannot know where "
+				       "%s will be: link it with -static -no-pie", g->elf, b->symbol);
+	free(alts);
+}
+
+struct gdb_bp *
+breakpoints_resolve(const struct check *c, const initramfs_t *archive, const char *vmlinux,
+		    size_t *n)
+{
+	struct gdb_bp *bps = xcalloc(c->ngdb + 1, sizeof(*bps));
+	/* The booted kernel's vmlinux, mapped once, at the first kernel line. */
+	const unsigned char *kdata = NULL;
+	size_t klen = 0;
+	int kmapped = 0;
+
+	for (size_t i = 0; i < c->ngdb; i++) {
+		const struct gdb_expect *g = &c->gdb[i];
+		bps[i].want = g;
+		if (strcmp(g->elf, "vmlinux")) {
+			resolve_user(&bps[i], g, archive);
+			continue;
+		}
+		if (!kmapped++ && map_file(vmlinux, &kdata, &klen) < 0)
+			kdata = NULL;
+		char *alts = xstrdup(g->symbols), *save = NULL;
+		char *first = strtok_r(alts, "|", &save);
+		resolve_kernel(&bps[i], first ? first : g->symbols, kdata, klen);
+		free(alts);
+	}
+	unmap_file(kdata, klen);
+	*n = c->ngdb;
+	return bps;
+}
+
+int
+breakpoints_user_only(const struct gdb_bp *bps, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (bps[i].kernel)
+			return 0;
+	return 1;
+}
+
+void
+breakpoints_release(struct gdb_bp *bps, size_t n)
+{
+	for (size_t i = 0; bps && i < n; i++) {
+		free(bps[i].symbol);
+		free(bps[i].problem);
+	}
+	free(bps);
+}

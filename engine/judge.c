@@ -1,0 +1,350 @@
+/*
+ * judge.c: see judge.h.
+ *
+ * Items first (every expectation, in the check's order), then the check's
+ * own words for what failed first, then the verdict and its headline, then
+ * advice that depends on the verdict (init's exit code, silence).
+ */
+#include "judge.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define RUN_INIT "Run /init as init process"
+#define QEMU_PREFIX "qemu-system-riscv64: "
+
+int
+boot_seen_line(struct boot_seen *s, const char *line)
+{
+	size_t qn = strlen(QEMU_PREFIX);
+
+	/* Before the firmware's banner, lines are QEMU's own, e.g. an initrd
+	 * too large for the guest's memory. */
+	if (!strncmp(line, QEMU_PREFIX, qn) && !s->qemu_said)
+		s->qemu_said = xstrdup(line + qn);
+	if (s->qemu_said && (strstr(line, "initrd") || strstr(line, "initramfs")))
+		s->qemu_said_initrd = 1;
+	diagnose_line(&s->diag, line);
+	if (strstr(line, RUN_INIT)) {
+		s->saw_run_init = 1;
+		return 1;
+	}
+	if (s->saw_run_init && line[0] && line[0] != '[' && strncmp(line, QEMU_PREFIX, qn))
+		s->user_output = 1;   /* not the kernel's, not QEMU's: the guest's programs' */
+	return 0;
+}
+
+void
+boot_seen_release(struct boot_seen *s)
+{
+	free(s->qemu_said);
+	memset(s, 0, sizeof(*s));
+}
+
+enum judge_reason
+judge_reason(const struct judge_facts *f)
+{
+	if (f->interrupted)
+		return JR_INTERRUPTED;
+	if (!f->failed)
+		return JR_ALL_HELD;
+	if (f->qemu_refused)
+		return JR_QEMU_REFUSED;
+	if (f->forbidden)
+		return JR_FORBIDDEN;
+	if (f->flood)
+		return JR_FLOOD;
+	if (f->uart_complete)
+		return JR_OUTPUT_RIGHT;
+	if (f->timed_out)
+		return JR_TIMED_OUT;
+	return f->panicked ? JR_PANICKED : JR_ENDED_EARLY;
+}
+
+/* ------------------------------------------------------------- answers */
+
+char *
+answer_value(const char *text, const char *key)
+{
+	size_t kl = strlen(key);
+
+	for (const char *l = text; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
+		while (*l == ' ' || *l == '\t')
+			l++;
+		if (strncasecmp(l, key, kl) == 0 && l[kl] == ':') {
+			const char *v = l + kl + 1, *e = strchr(v, '\n');
+			while (*v == ' ' || *v == '\t')
+				v++;
+			if (!e)
+				e = v + strlen(v);
+			while (e > v && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
+				e--;
+			return xstrndup(v, (size_t)(e - v));
+		}
+	}
+	return NULL;
+}
+
+/* Is value in text as a whole word (not inside a longer word or number)?
+ * "0x1000000" must not pass for "0x10000000". */
+static int
+word_in(const char *text, size_t len, const char *value)
+{
+	size_t n = strlen(value);
+	const char *p = text, *end = text + len;
+
+	while (n && (p = memmem(p, (size_t)(end - p), value, n))) {
+		int before = p > text && (isalnum((unsigned char)p[-1]) || p[-1] == '_');
+		int after = p + n < end && (isalnum((unsigned char)p[n]) || p[n] == '_');
+		if (!before && !after)
+			return 1;
+		p++;
+	}
+	return 0;
+}
+
+static void
+judge_answers(const struct judge_input *in, struct result *r)
+{
+	const struct check *c = in->check;
+
+	for (size_t i = 0; i < c->nanswers; i++) {
+		const struct answer *a = &c->answers[i];
+		const char *value = in->answer_values[i];
+		char *want = xasprintf("%s: %s", a->file, a->key), *d;
+		size_t s, e;
+		int ok = 0;
+
+		if (!value || !*value)
+			d = xasprintf("no answer yet: write it after \"%s:\" in %s (the whole boot "
+				      "log is the uart.log named below)", a->key, in->answer_paths[i]);
+		else if (!word_in(in->uart, in->uart_len, value))
+			d = xasprintf("'%s' does not appear in this boot's output: copy it exactly",
+				      value);
+		else if (a->re && !pattern_find(a->re, value, 0, &s, &e))
+			d = xasprintf("'%s' is in the output, but is not the part asked for", value);
+		else
+			ok = 1, d = xasprintf("'%s', found in the boot log", value);
+		result_add_item(r, ok, ITEM_ANSWER, want, d);
+		free(d);
+		free(want);
+	}
+}
+
+/* --------------------------------------------------------------- items */
+
+/* One item per expectation; returns 1 if any failed. */
+static int
+judge_items(const struct judge_input *in, struct result *r)
+{
+	const struct check *c = in->check;
+	const struct matcher *m = in->m;
+	const struct boot_end *end = in->end;
+	int failed = 0;
+	char msg[512];
+	/* A forbidden line ends the run at once: what was still to come was
+	 * not reached, rather than missing from a finished boot. */
+	const char *stopped = m->reject_hit >= 0
+		? "not reached: the run stopped at the forbidden line, marked FORBIDDEN" : NULL;
+
+	/* The UART expectations, thread by thread, in order. */
+	for (size_t t = 0; t < c->nthreads; t++) {
+		const struct thread *th = &c->threads[t];
+		for (size_t i = 0; i < th->n; i++) {
+			const struct step *s = &th->steps[i];
+			int ok = i < m->pos[t];
+			if (s->kind == STEP_EXPECT) {
+				result_add_item(r, ok, ITEM_EXPECT, s->pat.text,
+						ok ? m->seen[t][i] : stopped);
+			} else {
+				char *d = ok ? NULL : s->prompt
+					? xasprintf("not typed: the prompt \"%s\" did not appear",
+						    s->prompt->text)
+					: xstrdup("not typed: what comes before it did not appear");
+				result_add_item(r, ok, ITEM_SEND, s->text, d);
+				free(d);
+			}
+			failed |= !ok;
+		}
+	}
+	for (size_t i = 0; i < c->nanywhere; i++) {
+		result_add_item(r, m->anywhere_seen[i] != NULL, ITEM_ANYWHERE, c->anywhere[i].text,
+				m->anywhere_seen[i]);
+		failed |= !m->anywhere_seen[i];
+	}
+	if (m->reject_hit >= 0) {
+		result_add_item(r, 0, ITEM_REJECT, c->reject[m->reject_hit].text, m->reject_line);
+		failed = 1;
+	}
+	for (size_t i = 0; i < in->nbp; i++) {
+		int ok = gdb_judge(in->bps, in->nbp, i, in->hits, in->nhits, in->have_pids, msg,
+				   sizeof(msg));
+		char *want = xasprintf("%s %s", c->gdb[i].elf, c->gdb[i].symbols);
+		result_add_item(r, ok, ITEM_GDB, want, msg);
+		free(want);
+		failed |= !ok;
+	}
+	size_t before = r->nitems;
+	judge_answers(in, r);
+	for (size_t i = before; i < r->nitems; i++)
+		failed |= !r->items[i].ok;
+	if (c->exit_status >= 0) {
+		int ok = end->qemu_exited && end->qemu_status == c->exit_status;
+		char *want = xasprintf("QEMU exits with status %d", c->exit_status);
+		char *d = end->qemu_exited ? xasprintf("QEMU exited with status %d", end->qemu_status)
+			: xstrdup(stopped ? stopped : "QEMU was still running");
+		result_add_item(r, ok, ITEM_EXIT, want, d);
+		free(want);
+		free(d);
+		failed |= !ok;
+	}
+	return failed;
+}
+
+/* The check's own words (explain) for what failed first: the forbidden
+ * line, else each thread's first missing line, and missing anywheres. */
+static void
+explain(const struct check *c, const struct matcher *m, struct result *r)
+{
+	if (m->reject_hit >= 0) {
+		if (c->reject[m->reject_hit].why)
+			strv_push(&r->advice, c->reject[m->reject_hit].why);
+		return;
+	}
+	for (size_t t = 0; t < c->nthreads; t++) {
+		const struct thread *th = &c->threads[t];
+		for (size_t i = m->pos[t]; i < th->n; i++)
+			if (th->steps[i].kind == STEP_EXPECT) {
+				if (th->steps[i].pat.why)
+					strv_push(&r->advice, th->steps[i].pat.why);
+				break;
+			}
+	}
+	for (size_t i = 0; i < c->nanywhere; i++)
+		if (!m->anywhere_seen[i] && c->anywhere[i].why)
+			strv_push(&r->advice, c->anywhere[i].why);
+}
+
+/* The verdict and its headline, from the precedence rule. */
+static void
+decide(const struct judge_input *in, int failed, struct result *r)
+{
+	const struct check *c = in->check;
+	const struct matcher *m = in->m;
+	const struct boot_seen *seen = in->seen;
+	const struct boot_end *end = in->end;
+	struct judge_facts f = {
+		.interrupted = end->interrupted,
+		.failed = failed,
+		.qemu_refused = seen->qemu_said && !seen->saw_run_init && end->qemu_exited &&
+			!m->panic_line,
+		.forbidden = m->reject_hit >= 0,
+		.flood = end->flood,
+		.uart_complete = matcher_complete(m),
+		.timed_out = end->timed_out,
+		.panicked = m->panic_line != NULL,
+	};
+	const struct item *first;
+
+	switch (judge_reason(&f)) {
+	case JR_INTERRUPTED:
+		r->interrupted = 1;
+		result_set(r, V_ERROR, "interrupted");
+		break;
+	case JR_ALL_HELD:
+		result_set(r, V_PASS, "everything the stage expects was seen");
+		break;
+	case JR_QEMU_REFUSED:
+		/* An archive QEMU refuses is the learner's to fix, anything
+		 * else the set-up's. */
+		result_set(r, seen->qemu_said_initrd ? V_FAIL : V_ERROR,
+			   "QEMU stopped before the machine started: %s", seen->qemu_said);
+		break;
+	case JR_FORBIDDEN:
+		result_set(r, V_FAIL, "this must not appear: \"%s\"", c->reject[m->reject_hit].text);
+		break;
+	case JR_FLOOD:
+		result_set(r, V_FAIL, "the guest printed more than %llu MiB without the output the "
+			   "stage expects: is a loop printing without pause?", UART_FLOOD >> 20);
+		break;
+	case JR_OUTPUT_RIGHT:
+		first = result_first_failed(r);
+		result_set(r, V_FAIL, "the output is right, but %s",
+			   first->detail ? first->detail : first->text);
+		break;
+	case JR_TIMED_OUT:
+		result_set(r, V_TIMEOUT, "nothing decided the run within %d s (the stage's limit); "
+			   "the missing output never came", c->timeout_s);
+		break;
+	case JR_PANICKED:
+		result_set(r, V_FAIL, "the kernel panicked before the stage's output was complete");
+		break;
+	case JR_ENDED_EARLY:
+		result_set(r, V_FAIL, "QEMU ended before the stage's output was complete");
+		break;
+	}
+}
+
+/* Advice that only a failed run needs. */
+static void
+advise(const struct judge_input *in, struct result *r)
+{
+	const struct boot_seen *seen = in->seen;
+	char msg[512];
+
+	if (seen->diag.exitcode_seen) {
+		/* The exit code of init, decoded, unless the stage wanted exactly that. */
+		char code[32];
+		int wanted = 0;
+		snprintf(code, sizeof(code), "exitcode=0x%08x", seen->diag.exitcode);
+		for (size_t i = 0; i < r->nitems; i++)
+			if (strstr(r->items[i].text, "Attempted to kill init!") &&
+			    strstr(r->items[i].text, code))
+				wanted = 1;
+		if (!wanted) {
+			diagnose_exitcode(seen->diag.exitcode, msg, sizeof(msg));
+			strv_push(&r->advice, msg);
+		}
+	}
+	/* Silence from a live init (no panic, no failed exec): unflushed output? */
+	if (seen->saw_run_init && !seen->user_output && !seen->diag.exitcode_seen &&
+	    seen->diag.n == 0) {
+		int main_ran = 0;
+		for (size_t i = 0; i < in->nhits; i++)
+			if (!strcmp(in->bps[in->hits[i].bp].symbol, "main"))
+				main_ran = 1;
+		strv_pushf(&r->advice, "%s printed nothing. Output to the console is line-buffered: "
+			   "text without a final \\n stays in the buffer until the buffer fills. End "
+			   "lines with \\n, or call fflush(stdout) before sleep(), fork() or exec()",
+			   main_ran ? "/init started (gdb saw its main run) but"
+			   : "after 'Run /init', the guest");
+	}
+	if (in->end->timed_out && !seen->saw_run_init && in->check->build)
+		strv_push(&r->advice, "the kernel never reached 'Run /init as init process'");
+}
+
+void
+judge(const struct judge_input *in, struct result *r)
+{
+	const struct matcher *m = in->m;
+	int failed = judge_items(in, r);
+
+	if (in->gdb_error)
+		strv_pushf(&r->advice, "gdb stopped watching early (%s): the gdb facts above may be "
+			   "incomplete; the transcript is %s", in->gdb_error, in->gdb_log);
+	explain(in->check, m, r);
+	/* When the UART said all the stage expects, what failed is elsewhere
+	 * (gdb, answers): the boot log's last lines and its diagnoses would only
+	 * distract. */
+	if (!matcher_complete(m) || m->reject_hit >= 0) {
+		r->last_lines = matcher_last_lines(m, 20);
+		for (size_t i = 0; i < in->seen->diag.n; i++)
+			strv_push(&r->advice, diagnose_text(&in->seen->diag, i));
+	}
+	decide(in, failed, r);
+	if (r->verdict != V_PASS)
+		advise(in, r);
+}
