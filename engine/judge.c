@@ -136,6 +136,71 @@ judge_answers(const struct judge_input *in, struct result *r)
 
 /* --------------------------------------------------------------- items */
 
+/* The text a step is known by in the report. */
+static const char *
+step_text(const struct step *s)
+{
+	return s->kind == STEP_EXPECT ? s->pat.text : s->text;
+}
+
+/*
+ * The item of step i of thread t. Only true words: a step after the first
+ * missing one of its thread was never looked for (UNCHECKED), and a line
+ * that came before its turn is UNORDERED, not MISSING.
+ */
+static void
+thread_item(const struct check *c, const struct matcher *m, size_t t, size_t i,
+	    const char *stopped, struct result *r)
+{
+	const struct thread *th = &c->threads[t];
+	const struct step *s = &th->steps[i];
+	enum item_kind kind = s->kind == STEP_EXPECT ? ITEM_EXPECT : ITEM_SEND;
+	const char *early = m->early[t][i];
+	size_t first = m->pos[t];
+	struct item *it;
+	char *d;
+
+	if (i < first) {
+		result_add_item(r, 1, kind, step_text(s), kind == ITEM_EXPECT ? m->seen[t][i] : NULL);
+		return;
+	}
+	if (i > first || stopped) {
+		const char *why = stopped ? stopped : NULL;
+		char *own = NULL;
+		if (!why)
+			why = own = xasprintf("not %s: the line before it (\"%s\") was missing",
+					      kind == ITEM_EXPECT ? "looked for" : "typed",
+					      step_text(&th->steps[first]));
+		d = early ? xasprintf("%s; it did appear, out of order: %s", why, early)
+			: xstrdup(why);
+		it = result_add_item(r, 0, kind, step_text(s), d);
+		it->miss = MISS_UNCHECKED;
+		free(own);
+		free(d);
+		return;
+	}
+	/* The first step of the thread that did not happen. */
+	if (early) {
+		d = i ? xasprintf("it appeared before \"%s\", which the check expects first: %s",
+				  step_text(&th->steps[i - 1]), early)
+			: xasprintf("it appeared out of order: %s", early);
+		it = result_add_item(r, 0, kind, step_text(s), d);
+		it->miss = MISS_UNORDERED;
+		free(d);
+		return;
+	}
+	if (kind == ITEM_EXPECT) {
+		result_add_item(r, 0, kind, step_text(s), NULL);
+		return;
+	}
+	d = !s->prompt ? xstrdup("not typed: what comes before it did not appear")
+		: i ? xasprintf("not typed: the prompt \"%s\" did not appear after \"%s\"",
+				s->prompt->text, step_text(&th->steps[i - 1]))
+		: xasprintf("not typed: the prompt \"%s\" did not appear", s->prompt->text);
+	result_add_item(r, 0, kind, step_text(s), d);
+	free(d);
+}
+
 /* One item per expectation; returns 1 if any failed. */
 static int
 judge_items(const struct judge_input *in, struct result *r)
@@ -152,23 +217,9 @@ judge_items(const struct judge_input *in, struct result *r)
 
 	/* The UART expectations, thread by thread, in order. */
 	for (size_t t = 0; t < c->nthreads; t++) {
-		const struct thread *th = &c->threads[t];
-		for (size_t i = 0; i < th->n; i++) {
-			const struct step *s = &th->steps[i];
-			int ok = i < m->pos[t];
-			if (s->kind == STEP_EXPECT) {
-				result_add_item(r, ok, ITEM_EXPECT, s->pat.text,
-						ok ? m->seen[t][i] : stopped);
-			} else {
-				char *d = ok ? NULL : s->prompt
-					? xasprintf("not typed: the prompt \"%s\" did not appear",
-						    s->prompt->text)
-					: xstrdup("not typed: what comes before it did not appear");
-				result_add_item(r, ok, ITEM_SEND, s->text, d);
-				free(d);
-			}
-			failed |= !ok;
-		}
+		for (size_t i = 0; i < c->threads[t].n; i++)
+			thread_item(c, m, t, i, stopped, r);
+		failed |= m->pos[t] < c->threads[t].n;
 	}
 	for (size_t i = 0; i < c->nanywhere; i++) {
 		result_add_item(r, m->anywhere_seen[i] != NULL, ITEM_ANYWHERE, c->anywhere[i].text,

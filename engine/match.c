@@ -15,8 +15,11 @@ matcher_init(struct matcher *m, const struct check *c)
 	m->col = xcalloc(c->nthreads, sizeof(*m->col));
 	m->line_first = xcalloc(c->nthreads, sizeof(*m->line_first));
 	m->seen = xcalloc(c->nthreads, sizeof(*m->seen));
-	for (size_t i = 0; i < c->nthreads; i++)
+	m->early = xcalloc(c->nthreads, sizeof(*m->early));
+	for (size_t i = 0; i < c->nthreads; i++) {
 		m->seen[i] = xcalloc(c->threads[i].n + 1, sizeof(char *));
+		m->early[i] = xcalloc(c->threads[i].n + 1, sizeof(char *));
+	}
 	m->anywhere_seen = xcalloc(c->nanywhere + 1, sizeof(char *));
 	m->reject_hit = -1;
 	sb_init(&m->line);
@@ -86,6 +89,27 @@ judge_line(struct matcher *m)
 		m->panic_line = xstrdup(line);
 }
 
+/* Note the steps past each thread's current one that this complete line
+ * shows: they came before their turn. */
+static void
+note_early(struct matcher *m)
+{
+	const char *line = m->line.buf;
+	size_t start, end;
+
+	if (m->bytes > MATCH_EARLY_BYTES)
+		return;
+	for (size_t t = 0; t < m->c->nthreads; t++) {
+		const struct thread *th = &m->c->threads[t];
+		for (size_t i = m->pos[t] + 1; i < th->n; i++) {
+			const struct step *s = &th->steps[i];
+			const struct pattern *p = s->kind == STEP_EXPECT ? &s->pat : s->prompt;
+			if (!m->early[t][i] && p && pattern_find(p, line, 0, &start, &end))
+				m->early[t][i] = xstrdup(line);
+		}
+	}
+}
+
 /* The current line is complete: keep it, and start a new one. */
 static void
 end_line(struct matcher *m)
@@ -93,6 +117,7 @@ end_line(struct matcher *m)
 	size_t slot = m->nkept % MATCH_KEEP;
 
 	judge_line(m);
+	note_early(m);
 	if (m->on_line)
 		m->on_line(m->ctx, m->line.buf);
 	/* Steps matched while the line was still being written saw part of it:
@@ -190,11 +215,15 @@ void
 matcher_release(struct matcher *m)
 {
 	for (size_t i = 0; i < m->c->nthreads; i++) {
-		for (size_t j = 0; j < m->c->threads[i].n; j++)
+		for (size_t j = 0; j < m->c->threads[i].n; j++) {
 			free(m->seen[i][j]);
+			free(m->early[i][j]);
+		}
 		free(m->seen[i]);
+		free(m->early[i]);
 	}
 	free(m->seen);
+	free(m->early);
 	for (size_t i = 0; i < m->c->nanywhere; i++)
 		free(m->anywhere_seen[i]);
 	free(m->anywhere_seen);

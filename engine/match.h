@@ -10,6 +10,11 @@
  * position; the matcher then hands the line to type back to the caller,
  * which writes it to the guest.
  *
+ * A step that shows up before its turn (out of order) is noted too, with
+ * its line, in early[][], so that a report never calls a line MISSING that
+ * appeared: for the first MATCH_EARLY_BYTES of output (a flood is not
+ * searched for every step).
+ *
  * Memory is bounded whatever the guest prints: one line (at most
  * MATCH_LINE_MAX bytes; a longer one is cut) and the last MATCH_KEEP lines.
  *
@@ -23,6 +28,7 @@
 
 #define MATCH_LINE_MAX 4096
 #define MATCH_KEEP 40
+#define MATCH_EARLY_BYTES (4u << 20)
 
 struct matcher {
 	const struct check *c;
@@ -30,6 +36,8 @@ struct matcher {
 	size_t *col;            /* per thread: where in the current line to go on */
 	size_t *line_first;     /* per thread: the first step matched in the current line */
 	char ***seen;           /* per thread, per step: the line that matched it */
+	char ***early;          /* per thread, per step: a line where it (an expect's
+				 * pattern, a send's prompt) appeared before its turn */
 	char **anywhere_seen;   /* per anywhere pattern: the line, or NULL */
 	int reject_hit;         /* index of the first reject pattern seen, or -1 */
 	char *reject_line;

@@ -39,7 +39,13 @@ item_kind_name(enum item_kind k)
 const char *
 item_mark(const struct item *it)
 {
-	return it->ok ? "ok" : kinds[it->kind].mark;
+	if (it->ok)
+		return "ok";
+	if (it->miss == MISS_UNORDERED)
+		return "UNORDERED";
+	if (it->miss == MISS_UNCHECKED)
+		return "UNCHECKED";
+	return kinds[it->kind].mark;
 }
 
 int
@@ -64,7 +70,7 @@ result_set(struct result *r, enum verdict v, const char *fmt, ...)
 	return v;
 }
 
-void
+struct item *
 result_add_item(struct result *r, int ok, enum item_kind kind, const char *text, const char *detail)
 {
 	r->items = xrealloc(r->items, (r->nitems + 1) * sizeof(*r->items));
@@ -73,6 +79,8 @@ result_add_item(struct result *r, int ok, enum item_kind kind, const char *text,
 	it->kind = kind;
 	it->text = xstrdup(text);
 	it->detail = detail ? xstrdup(detail) : NULL;
+	it->miss = MISS_PLAIN;
+	return it;
 }
 
 const struct item *

@@ -37,17 +37,28 @@ enum item_kind {
 	ITEM_KINDS
 };
 
+/* How an item that did not hold fell short, when its kind's mark would
+ * not be true: a line that appeared, but not in its place. */
+enum item_miss {
+	MISS_PLAIN,            /* the kind's own mark: MISSING, FAILED, FORBIDDEN */
+	MISS_UNORDERED,        /* UNORDERED: it appeared, before a line expected first */
+	MISS_UNCHECKED,        /* UNCHECKED: not looked for (an earlier line was missing,
+				* or the run stopped first) */
+};
+
 /* One line of the report: a pattern seen or missing, a gdb fact, an answer. */
 struct item {
 	int ok;
 	enum item_kind kind;
+	enum item_miss miss;   /* when !ok */
 	char *text;            /* what was wanted */
 	char *detail;          /* what happened (may be NULL) */
 };
 
 /* "expect", "send", ...: the word reports show (and the check file uses). */
 const char *item_kind_name(enum item_kind k);
-/* "ok" when the item held, else its kind's mark: "MISSING", "FAILED", "FORBIDDEN". */
+/* "ok" when the item held; else "UNORDERED" or "UNCHECKED" (its miss), or
+ * its kind's mark: "MISSING", "FAILED", "FORBIDDEN". At most 9 letters. */
 const char *item_mark(const struct item *it);
 /* Whether a report shows the item's detail: always when it failed, and
  * for the kinds whose detail says what was found (gdb, answer). */
@@ -85,8 +96,9 @@ struct result {
 /* Set the verdict and its one-sentence headline (printf-like); returns v. */
 enum verdict result_set(struct result *r, enum verdict v, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-/* Append an item (text and detail are copied; detail may be NULL). */
-void result_add_item(struct result *r, int ok, enum item_kind kind, const char *text,
+/* Append an item (text and detail are copied; detail may be NULL); it
+ * stays valid until the next one is added. */
+struct item *result_add_item(struct result *r, int ok, enum item_kind kind, const char *text,
 		     const char *detail);
 /* The first item that did not hold, or NULL. */
 const struct item *result_first_failed(const struct result *r);

@@ -247,6 +247,40 @@ TEST(silent_init_gets_the_buffering_advice)
 	done(&f);
 }
 
+TEST(only_true_marks_for_lines_after_a_missing_one)
+{
+	struct fixture f;
+	/* "zombies: 0" appeared, but the line before it did not: it was never
+	 * looked for, and the report must not call it MISSING. */
+	run(&f, "expect Run /init\nexpect inet 10.0.2.15/24\nexpect zombies: 0\n",
+	    "Run /init as init process\ninet 10.0.2.16/24\nzombies: 0\n", exited, NULL);
+	CHECK(f.r.verdict == V_FAIL);
+	CHECK_STREQ(item_mark(&f.r.items[1]), "MISSING");
+	CHECK_STREQ(item_mark(&f.r.items[2]), "UNCHECKED");
+	CHECK_CONTAINS(f.r.items[2].detail, "the line before it (\"inet 10.0.2.15/24\") was missing");
+	CHECK_CONTAINS(f.r.items[2].detail, "it did appear");
+	done(&f);
+	/* A line that came before its turn is out of order, not missing. */
+	run(&f, "expect first\nexpect second\n", "second\nfirst\n", exited, NULL);
+	CHECK_STREQ(item_mark(&f.r.items[1]), "UNORDERED");
+	CHECK_CONTAINS(f.r.items[1].detail, "appeared before \"first\"");
+	done(&f);
+}
+
+TEST(a_send_after_a_missing_line_names_that_line)
+{
+	struct fixture f;
+	run(&f, "expect Welcome\nprompt \"$ \"\nsend ls\nexpect Your command is: ls\n",
+	    "Hello\n$ ", exited, NULL);
+	CHECK_STREQ(item_mark(&f.r.items[1]), "UNCHECKED");
+	CHECK_CONTAINS(f.r.items[1].detail, "not typed: the line before it (\"Welcome\") was missing");
+	done(&f);
+	run(&f, "expect Welcome\nprompt \"$ \"\nsend ls\n", "Welcome\n", exited, NULL);
+	CHECK_STREQ(item_mark(&f.r.items[1]), "MISSING");
+	CHECK_CONTAINS(f.r.items[1].detail, "did not appear after \"Welcome\"");
+	done(&f);
+}
+
 int
 main(void)
 {
@@ -261,5 +295,7 @@ main(void)
 	RUN(answer_value_reads_the_key);
 	RUN(seen_lines);
 	RUN(silent_init_gets_the_buffering_advice);
+	RUN(only_true_marks_for_lines_after_a_missing_one);
+	RUN(a_send_after_a_missing_line_names_that_line);
 	return unit_summary();
 }
