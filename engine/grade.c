@@ -19,6 +19,7 @@
 #include "grade.h"
 #include "engine.h"
 #include "report.h"
+#include "textclean.h"
 #include "util.h"
 
 #include <ctype.h>
@@ -38,7 +39,6 @@
 
 #define MAX_JOBS     64
 #define NONCE_MARK   "@nonce@@"      /* 8 characters, as a nonce: stands for {nonce} */
-#define REPLACEMENT  "\xef\xbf\xbd"  /* U+FFFD, for what a report cannot show */
 
 #define C_RED    "\033[31m"
 #define C_GREEN  "\033[32m"
@@ -98,7 +98,7 @@ struct grading {
 	size_t njobs;
 };
 
-/* What a row shows of a result, cleaned for a report (grade_clean). */
+/* What a row shows of a result, cleaned for a report (text_clean). */
 struct view {
 	const char *sub;
 	size_t number;
@@ -108,101 +108,7 @@ struct view {
 	struct strv advice;
 };
 
-/* ------------------------------------------------------------ cleaning */
-
-/* Bytes in the character at p if it is valid UTF-8 and allowed in every
- * report (no control character but \n and \t, no U+FFFE or U+FFFF); 0 if not. */
-static size_t
-char_len(const unsigned char *p)
-{
-	unsigned lo = 0x80, hi = 0xbf;
-	size_t n;
-
-	if (p[0] < 0x80)
-		return (p[0] >= 0x20 && p[0] != 0x7f) || p[0] == '\n' || p[0] == '\t';
-	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
-		n = 2;
-	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
-		n = 3;
-		lo = p[0] == 0xe0 ? 0xa0 : lo;      /* no overlong forms */
-		hi = p[0] == 0xed ? 0x9f : hi;      /* no surrogates */
-	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
-		n = 4;
-		lo = p[0] == 0xf0 ? 0x90 : lo;
-		hi = p[0] == 0xf4 ? 0x8f : hi;      /* nothing above U+10FFFF */
-	} else {
-		return 0;
-	}
-	/* Each test stops at the first bad byte, so never reads past a NUL. */
-	if (p[1] < lo || p[1] > hi)
-		return 0;
-	for (size_t k = 2; k < n; k++)
-		if ((p[k] & 0xc0) != 0x80)
-			return 0;
-	if (n == 3 && p[0] == 0xef && p[1] == 0xbf && p[2] >= 0xbe)
-		return 0;
-	return n;
-}
-
-/* Length of a printk time stamp at p ("[    0.057821] "), or 0. */
-static size_t
-stamp_len(const unsigned char *p)
-{
-	size_t i = 0;
-
-	if (p[i++] != '[')
-		return 0;
-	while (p[i] == ' ')
-		i++;
-	if (!isdigit(p[i]))
-		return 0;
-	while (isdigit(p[i]))
-		i++;
-	if (p[i++] != '.' || !isdigit(p[i]))
-		return 0;
-	while (isdigit(p[i]))
-		i++;
-	if (p[i++] != ']')
-		return 0;
-	return p[i] == ' ' ? i + 1 : i;
-}
-
-char *
-grade_clean(const char *s, const char *nonce, const char *hide, int uart)
-{
-	const unsigned char *p = (const unsigned char *)(s ? s : "");
-	size_t nl = nonce ? strlen(nonce) : 0, hl = hide ? strlen(hide) : 0;
-	int line_start = 1;
-	struct sb out;
-
-	sb_init(&out);
-	while (*p) {
-		if (line_start && uart)
-			p += stamp_len(p);
-		line_start = 0;
-		if (nl && !strncmp((const char *)p, nonce, nl)) {
-			sb_puts(&out, "{nonce}");
-			p += nl;
-			continue;
-		}
-		if (hl && !strncmp((const char *)p, hide, hl)) {
-			sb_puts(&out, "<run>");
-			p += hl;
-			continue;
-		}
-		size_t n = char_len(p);
-		if (n == 0) {
-			if (*p != '\r')
-				sb_puts(&out, REPLACEMENT);
-			p++;
-			continue;
-		}
-		sb_add(&out, (const char *)p, n);
-		line_start = *p == '\n';
-		p += n;
-	}
-	return sb_detach(&out);
-}
+/* ------------------------------------------------------------ the nonce */
 
 /*
  * Does s read as the template t with each NONCE_MARK replaced by the same
@@ -279,17 +185,17 @@ view_init(struct view *v, const char *sub, size_t number, const struct result *r
 	v->sub = sub;
 	v->number = number;
 	v->r = r;
-	v->headline = grade_clean(r->headline, nonce, r->run_dir, 0);
+	v->headline = text_clean(r->headline, nonce, r->run_dir, 0);
 	for (char *nl; (nl = strchr(v->headline, '\n'));)
 		*nl = ' ';
-	v->build_errors = grade_clean(r->build_errors, nonce, r->run_dir, 0);
-	v->uart = grade_clean(r->last_lines, nonce, r->run_dir, 1);
+	v->build_errors = text_clean(r->build_errors, nonce, r->run_dir, 0);
+	v->uart = text_clean(r->last_lines, nonce, r->run_dir, 1);
 	for (size_t i = 0; i < r->nitems; i++) {
 		const struct item *it = &r->items[i];
 		if (it->ok)
 			continue;
-		char *text = grade_clean(it->text, nonce, r->run_dir, 0);
-		char *detail = it->detail ? grade_clean(it->detail, nonce, r->run_dir, 1) : NULL;
+		char *text = text_clean(it->text, nonce, r->run_dir, 0);
+		char *detail = it->detail ? text_clean(it->detail, nonce, r->run_dir, 1) : NULL;
 		char *line = detail ? xasprintf("%s %s %s: %s", item_mark(it), item_kind_name(it->kind), text, detail)
 			: xasprintf("%s %s %s", item_mark(it), item_kind_name(it->kind), text);
 		for (char *nl; (nl = strchr(line, '\n'));)
@@ -300,7 +206,7 @@ view_init(struct view *v, const char *sub, size_t number, const struct result *r
 		free(text);
 	}
 	for (size_t i = 0; r->verdict != V_PASS && i < r->advice.n; i++) {
-		char *clean = grade_clean(r->advice.v[i], nonce, r->run_dir, 1);
+		char *clean = text_clean(r->advice.v[i], nonce, r->run_dir, 1);
 		strv_push(&v->advice, clean);
 		free(clean);
 	}
@@ -345,23 +251,6 @@ details(FILE *f, const struct view *v, int with_uart)
 		fputs("The last lines on the UART:\n", f);
 		indent(f, "  | ", v->uart);
 	}
-}
-
-/* A YAML double-quoted scalar (the text is clean: no other escapes needed). */
-static void
-yaml_string(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++)
-		if (*s == '"' || *s == '\\')
-			fprintf(f, "\\%c", *s);
-		else if (*s == '\n')
-			fputs("\\n", f);
-		else if (*s == '\t')
-			fputs("\\t", f);
-		else
-			fputc(*s, f);
-	fputc('"', f);
 }
 
 /*
@@ -422,37 +311,6 @@ row_tap(FILE *f, const struct view *v)
 	fputs("  ...\n", f);
 }
 
-/* XML character data or an attribute value (the text is clean). */
-static void
-xml_text(FILE *f, const char *s)
-{
-	for (; *s; s++)
-		switch (*s) {
-		case '&': fputs("&amp;", f); break;
-		case '<': fputs("&lt;", f); break;
-		case '>': fputs("&gt;", f); break;
-		case '"': fputs("&quot;", f); break;
-		case '\'': fputs("&apos;", f); break;
-		case '\n': fputs("&#10;", f); break;
-		case '\t': fputs("&#9;", f); break;
-		default: fputc(*s, f);
-		}
-}
-
-/* Character data, where newlines may stay as they are. */
-static void
-xml_body(FILE *f, const char *s)
-{
-	for (size_t n; *s; s += n) {
-		n = strcspn(s, "\n");
-		char *part = xstrndup(s, n);
-		xml_text(f, part);
-		free(part);
-		if (s[n] == '\n')
-			fputc('\n', f), n++;
-	}
-}
-
 static void
 row_junit(FILE *f, const struct view *v)
 {
@@ -461,9 +319,9 @@ row_junit(FILE *f, const struct view *v)
 	const struct result *r = v->r;
 
 	fputs("    <testcase classname=\"", f);
-	xml_text(f, v->sub);
+	xml_attr(f, v->sub);
 	fputs("\" name=\"", f);
-	xml_text(f, r->stage);
+	xml_attr(f, r->stage);
 	fprintf(f, "\">\n      <properties>\n"
 		"        <property name=\"verdict\" value=\"%s\"/>\n"
 		"        <property name=\"points\" value=\"%d\"/>\n"
@@ -478,14 +336,14 @@ row_junit(FILE *f, const struct view *v)
 			fclose(m);
 		}
 		fprintf(f, "      <%s type=\"%s\" message=\"", tags[r->verdict], types[r->verdict]);
-		xml_text(f, v->headline);
+		xml_attr(f, v->headline);
 		fputs("\">", f);
-		xml_body(f, body ? body : "");
+		xml_text(f, body ? body : "");
 		fprintf(f, "</%s>\n", tags[r->verdict]);
 		free(body);
 		if (*v->uart) {
 			fputs("      <system-out>", f);
-			xml_body(f, v->uart);
+			xml_text(f, v->uart);
 			fputs("</system-out>\n", f);
 		}
 	}
@@ -533,12 +391,12 @@ row_json(FILE *f, const struct view *v, const struct result *clean)
 	free(rec);
 }
 
-/* Replace *s by its grade_clean() form (UTF-8 and controls only). */
+/* Replace *s by its text_clean() form (UTF-8 and controls only). */
 static void
 clean_in_place(char **s)
 {
 	if (*s) {
-		char *c = grade_clean(*s, NULL, NULL, 0);
+		char *c = text_clean(*s, NULL, NULL, 0);
 		free(*s);
 		*s = c;
 	}
@@ -923,7 +781,7 @@ report_all(const struct grading *g, enum format fmt, FILE *f, int color)
 		for (size_t i = 0; i < g->nsubs; i++) {
 			count(g, i * g->nstages, g->nstages, c);
 			fputs("  <testsuite name=\"", f);
-			xml_text(f, g->subs[i].name);
+			xml_attr(f, g->subs[i].name);
 			fprintf(f, "\" tests=\"%zu\" failures=\"%d\" errors=\"%d\" skipped=\"0\">\n",
 				g->nstages, c[V_FAIL] + c[V_TIMEOUT], c[V_ERROR]);
 			for (size_t s = 0; s < g->nstages; s++)

@@ -40,16 +40,4 @@
  */
 int grade_main(const struct catalog *cat, int argc, char **argv, int sigfd, int color);
 
-/*
- * Text from an untrusted source (the guest's output, a compiler's
- * message), made safe for every report format. Returns a new string
- * (caller frees) that is valid UTF-8 (a bad byte becomes U+FFFD) and
- * holds no control character but \n and \t (\r is dropped, the others
- * become U+FFFD) nor U+FFFE or U+FFFF (XML 1.0 forbids them all). Each
- * occurrence of nonce (may be NULL) becomes "{nonce}", of hide (may be
- * NULL) becomes "<run>"; with uart set, the printk time stamp that starts
- * a line ("[    0.057821] ") is removed.
- */
-char *grade_clean(const char *s, const char *nonce, const char *hide, int uart);
-
 #endif

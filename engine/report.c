@@ -1,7 +1,9 @@
 /*
- * report.c: see report.h.
+ * report.c: see report.h. Strings in the JSON record go through json_string()
+ * (textclean.h): valid JSON whatever bytes the guest printed.
  */
 #include "report.h"
+#include "textclean.h"
 
 #include <string.h>
 #include <unistd.h>
@@ -123,55 +125,6 @@ report_text(FILE *f, const struct result *r, int color, int verbose)
 		fprintf(f, " %s(build %.1f s, boot %.1f s)%s", dim, r->ms_build / 1000.0,
 			r->ms_boot / 1000.0, off);
 	fputs("\n", f);
-}
-
-/* The length of the valid UTF-8 sequence at s, or 0 if it is not one. */
-static int
-utf8_len(const unsigned char *s)
-{
-	int n = s[0] < 0x80 ? 1 : (s[0] & 0xe0) == 0xc0 ? 2 : (s[0] & 0xf0) == 0xe0 ? 3
-		: (s[0] & 0xf8) == 0xf0 ? 4 : 0;
-	if ((n == 2 && s[0] < 0xc2) || s[0] > 0xf4)
-		return 0;   /* overlong, or past U+10FFFF */
-	/* The second byte's range: no overlong forms, no UTF-16 surrogates. */
-	if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] >= 0xa0) ||
-	    (s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] >= 0x90))
-		return 0;
-	for (int i = 1; i < n; i++)
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-	return n;
-}
-
-void
-json_string(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; s && *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		/* What the guest printed may be any bytes: JSON wants UTF-8. */
-		if (c >= 0x80) {
-			int n = utf8_len((const unsigned char *)s);
-			if (n == 0) {
-				fputs("\\ufffd", f);
-			} else {
-				fwrite(s, 1, (size_t)n, f);
-				s += n - 1;
-			}
-			continue;
-		}
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c == '\n')
-			fputs("\\n", f);
-		else if (c == '\t')
-			fputs("\\t", f);
-		else if (c < 0x20 || c == 0x7f)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
 }
 
 void

@@ -14,9 +14,8 @@
 #include "engine.h"
 
 void report_text(FILE *f, const struct result *r, int color, int verbose);
-/* One JSON object for a result (no trailing newline). */
+/* One JSON object for a result (no trailing newline), valid JSON whatever
+ * bytes its texts hold. */
 void report_json(FILE *f, const struct result *r);
-/* A JSON string literal, escaped. */
-void json_string(FILE *f, const char *s);
 
 #endif
