@@ -22,7 +22,6 @@
 #include "textclean.h"
 #include "util.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -38,7 +37,6 @@
 #include <unistd.h>
 
 #define MAX_JOBS     64
-#define NONCE_MARK   "@nonce@@"      /* 8 characters, as a nonce: stands for {nonce} */
 
 #define C_RED    "\033[31m"
 #define C_GREEN  "\033[32m"
@@ -108,79 +106,14 @@ struct view {
 	struct strv advice;
 };
 
-/* ------------------------------------------------------------ the nonce */
-
-/*
- * Does s read as the template t with each NONCE_MARK replaced by the same
- * eight hex digits? Then they are stored in nonce.
- */
-static int
-nonce_from(const char *t, const char *s, char nonce[9])
-{
-	size_t m = strlen(NONCE_MARK);
-	char found[9] = "";
-
-	while (*t) {
-		if (!strncmp(t, NONCE_MARK, m)) {
-			for (size_t k = 0; k < m; k++)     /* stops at s's NUL */
-				if (!isxdigit((unsigned char)s[k]))
-					return 0;
-			if (*found && strncmp(found, s, m))
-				return 0;
-			memcpy(found, s, m);
-			t += m;
-			s += m;
-		} else if (*t++ != *s++) {
-			return 0;
-		}
-	}
-	if (*s || !*found)
-		return 0;
-	memcpy(nonce, found, sizeof(found));
-	return 1;
-}
-
-/*
- * The nonce of the run that gave r, or "" when no item shows it. The
- * engine does not report it, but the check's texts with {nonce} are in
- * r's items: parsing the check again with NONCE_MARK for the nonce gives
- * each one's template.
- */
-static void
-find_nonce(const struct catalog *cat, const struct stage *s, const struct result *r, char nonce[9])
-{
-	char err[512], *path = stage_path(cat, s, "check");
-	struct strv t = {0};
-	struct check c;
-
-	nonce[0] = '\0';
-	if (check_parse(&c, path, NONCE_MARK, err, sizeof(err)) < 0) {
-		free(path);
-		return;
-	}
-	free(path);
-	for (size_t i = 0; i < c.nthreads; i++)
-		for (size_t k = 0; k < c.threads[i].n; k++) {
-			const struct step *st = &c.threads[i].steps[k];
-			strv_push(&t, st->kind == STEP_SEND ? st->text : st->pat.text);
-		}
-	for (size_t i = 0; i < c.nanywhere; i++)
-		strv_push(&t, c.anywhere[i].text);
-	for (size_t i = 0; i < c.nreject; i++)
-		strv_push(&t, c.reject[i].text);
-	for (size_t i = 0; i < t.n && !nonce[0]; i++)
-		for (size_t k = 0; strstr(t.v[i], NONCE_MARK) && k < r->nitems; k++)
-			if (nonce_from(t.v[i], r->items[k].text, nonce))
-				break;
-	strv_release(&t);
-	check_release(&c);
-}
-
 /* ------------------------------------------------------------ one row */
 
+/* The run's nonce shows as {nonce}: r->nonce, "" (none) before the check was read. */
 static void
-view_init(struct view *v, const char *sub, size_t number, const struct result *r, const char *nonce)
+view_init(struct view *v, const char *sub, size_t number, const struct result *r)
 {
+	const char *nonce = r->nonce;
+
 	memset(v, 0, sizeof(*v));
 	v->sub = sub;
 	v->number = number;
@@ -408,7 +341,7 @@ clean_in_place(char **s)
  * means a complete row. r is cleaned in place. Returns 0 or -1.
  */
 static int
-write_row(const struct grading *g, const struct job *j, struct result *r, const char *nonce)
+write_row(const struct grading *g, const struct job *j, struct result *r)
 {
 	static const enum format rows[] = {F_JSON, F_TAP, F_JUNIT, F_GRADESCOPE};
 	struct view v;
@@ -424,7 +357,7 @@ write_row(const struct grading *g, const struct job *j, struct result *r, const 
 	}
 	for (size_t i = 0; i < r->advice.n; i++)
 		clean_in_place(&r->advice.v[i]);
-	view_init(&v, g->subs[j->sub].name, j->number, r, nonce);
+	view_init(&v, g->subs[j->sub].name, j->number, r);
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		char *path = xasprintf("%s.%s", j->base, formats[rows[i]].ext);
 		FILE *f = fopen(path, "we");
@@ -466,7 +399,7 @@ error_row(const struct grading *g, const struct job *j, const char *headline)
 	r.title = xstrdup(j->stage->title);
 	r.max_points = g->max_points[j->stage - g->cat->stages];
 	r.headline = xstrdup(headline);
-	if (write_row(g, j, &r, NULL) < 0)
+	if (write_row(g, j, &r) < 0)
 		fprintf(stderr, "lab-runner: grade: cannot write the row %s.*: %s\n", j->base, strerror(errno));
 	result_release(&r);
 }
@@ -502,7 +435,6 @@ job_child(const struct grading *g, const struct job *j, pid_t parent)
 {
 	struct check_opts o = {0};
 	struct result r;
-	char nonce[9];
 
 	/* Die with the parent; the parent alone watches the signals and
 	 * kills this process group when grading is interrupted. */
@@ -520,8 +452,7 @@ job_child(const struct grading *g, const struct job *j, pid_t parent)
 	o.runs_root = g->subs[j->sub].runs;
 	o.timeout_s = g->timeout_s;
 	engine_check(&o, &r);
-	find_nonce(g->cat, j->stage, &r, nonce);
-	int rc = write_row(g, j, &r, nonce) < 0;
+	int rc = write_row(g, j, &r) < 0;
 	result_release(&r);
 	_exit(rc);
 }
