@@ -17,6 +17,9 @@
  * nonce shown as {nonce}). Only the JSON records keep the engine's times
  * and log paths.
  *
+ * The pieces: grade.c (the arguments, the run folder), grade_jobs.h (the
+ * children), grade_formats.h (a row in each format), grade_report.h (row
+ * files and the class's report), textclean.h (untrusted text made safe).
  * No global state; nothing here outlives grade_main().
  */
 #ifndef LAB_GRADE_H
