@@ -136,28 +136,25 @@ parse_formats(struct grading *g, const char *list)
 	return rc;
 }
 
+/* A whole number in [lo, hi] for option name. Returns 0 or 2. */
 static int
-parse_number(const char *v, int lo, int hi, int *out)
+parse_number(const char *name, const char *v, int lo, int hi, const char *what, int *out)
 {
-	char *end;
-	long n = strtol(v, &end, 10);
-
-	if (!*v || *end || n < lo || n > hi)
-		return -1;
-	*out = (int)n;
+	if (str_to_int(v, lo, hi, out) < 0)
+		return usage_error("%s '%s': not a number of %s from %d to %d", name, v, what, lo, hi);
 	return 0;
 }
 
-/* Add a submission folder. Returns 0, or 2 (it does not exist). */
+/* Add a submission folder. Returns 0, or 2 (no such folder: a usage error,
+ * as any word that is not an option names a submission). */
 static int
 add_submission(struct grading *g, const char *path)
 {
 	char *real = realpath(path, NULL);
 
 	if (!real || !is_dir(real)) {
-		fprintf(stderr, "lab-runner: grade: no submission folder '%s'\n", path);
 		free(real);
-		return 2;
+		return usage_error("no submission folder '%s'", path);
 	}
 	struct submission *s = &g->subs[g->nsubs++];
 	const char *slash = strrchr(real, '/');
@@ -166,6 +163,7 @@ add_submission(struct grading *g, const char *path)
 	return 0;
 }
 
+/* Returns 0, or 2 (a usage error, printed). */
 static int
 parse_args(struct grading *g, int argc, char **argv)
 {
@@ -184,11 +182,9 @@ parse_args(struct grading *g, int argc, char **argv)
 		if ((v = option("--stages", argc, argv, &i)))
 			rc = parse_stages(g, v);
 		else if ((v = option("--jobs", argc, argv, &i)))
-			rc = parse_number(v, 1, MAX_JOBS, &g->jobs) < 0
-				? usage_error("--jobs takes a number of checks at once, 1 to %d", MAX_JOBS) : 0;
+			rc = parse_number("--jobs", v, 1, MAX_JOBS, "checks at once", &g->jobs);
 		else if ((v = option("--timeout", argc, argv, &i)))
-			rc = parse_number(v, 1, 600, &g->timeout_s) < 0
-				? usage_error("--timeout takes seconds, 1 to 600") : 0;
+			rc = parse_number("--timeout", v, 1, 600, "seconds", &g->timeout_s);
 		else if ((v = option("--format", argc, argv, &i)))
 			rc = parse_formats(g, v);
 		else if ((v = option("--out", argc, argv, &i)))
