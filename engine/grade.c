@@ -14,6 +14,7 @@
  * an ERROR row without running.
  */
 #include "grade.h"
+#include "engine.h"
 #include "grade_jobs.h"
 #include "grade_report.h"
 #include "textclean.h"
@@ -272,10 +273,10 @@ make_root(struct grading *g, char *err, size_t errlen)
 }
 
 /*
- * Each stage's points, and why it cannot be graded at all (NULL if it can):
- * a stage whose check builds an archive but says nothing of how to build it
- * untrusted, or builds the learner's kernel. A check that does not parse
- * is not a problem here: its rows say what is wrong with it.
+ * Each stage's points, and why it cannot be graded at all (engine_grading_problem;
+ * NULL if it can): a stage whose check builds an archive but says nothing of
+ * how to build it untrusted, or builds the learner's kernel. A check that does
+ * not parse is not a problem here: its rows say what is wrong with it.
  */
 static char **
 stage_problems(const struct grading *g, int *max_points)
@@ -289,12 +290,7 @@ stage_problems(const struct grading *g, int *max_points)
 		struct check c;
 		if (check_parse(&c, path, NULL, err, sizeof(err)) == 0) {
 			max_points[s] = c.points;
-			if (c.kernel == KERNEL_LEARNER)
-				why[s] = xasprintf("%s builds a kernel from each submission (minutes each): "
-						   "it cannot be graded (docs/grading.md)", st->name);
-			else if (c.build && !c.ncompile && !c.grading_make)
-				why[s] = xasprintf("checks/%s.check has no compile lines: this stage cannot "
-						   "be graded (docs/grading.md)", st->name);
+			why[s] = engine_grading_problem(&c, st->name);
 			check_release(&c);
 		}
 		free(path);
