@@ -2,7 +2,7 @@
  * test_grade_formats.c: one check's row in each grading format: the bytes of
  * a TAP and a Gradescope row, a JUnit row that stays well-formed XML
  * whatever the guest printed, the nonce and the run folder hidden, and a
- * failed item marked the same in every format.
+ * failed item marked the same in every format (item_mark()).
  */
 #include "grade_formats.h"
 #include "report.h"
@@ -267,11 +267,14 @@ TEST(a_failed_compare_item_is_failed_in_every_format)
 	r.max_points = 20;
 	result_set(&r, V_FAIL, "the kernel is not leaner");
 	result_add_item(&r, 0, ITEM_COMPARE, "less memory than the stock kernel", "12 MiB more");
+	result_add_item(&r, 0, ITEM_EXPECT, "lsh> ", NULL)->miss = MISS_UNCHECKED;
 	CHECK_STREQ(item_mark(&r.items[0]), "FAILED");
 
 	for (size_t i = 0; i < sizeof(fmts) / sizeof(fmts[0]); i++) {
 		char *row = row_of(&r, fmts[i], "alice", 1);
 		CHECK_CONTAINS(row, "FAILED compare less memory than the stock kernel: 12 MiB more");
+		CHECK_CONTAINS(row, fmts[i] == GF_JUNIT ? "UNCHECKED expect lsh&gt; "
+			       : "UNCHECKED expect lsh> ");
 		CHECK(!strstr(row, "MISSING"));
 		free(row);
 	}
