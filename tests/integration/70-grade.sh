@@ -140,7 +140,7 @@ for s in root.findall("testsuite"):
         if bad:
             assert bad[0].tag == tag and bad[0].get("type") == typ, (c.get("name"), bad[0].tag)
             row += [bad[0].tag, bad[0].get("type"), bad[0].get("message")]
-            row += [l for l in (bad[0].text or "").splitlines() if l.split(" ")[0] in ("MISSING", "FAILED", "FORBIDDEN")]
+            row += [l for l in (bad[0].text or "").splitlines() if l.split(" ")[0] in ("MISSING", "UNORDERED", "UNCHECKED", "FAILED", "FORBIDDEN")]
         print(" | ".join(row))
 assert (total, fails, errors) == (int(root.get("tests")), int(root.get("failures")), int(root.get("errors")))
 assert total == 36
