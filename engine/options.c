@@ -15,7 +15,8 @@ static const struct option *
 find_long(const struct option *opts, const char *name, size_t len)
 {
 	for (const struct option *o = opts; o && o->kind != OPTION_END; o++)
-		if (o->kind != OPTION_WORD && strlen(o->name) == len && !strncmp(o->name, name, len))
+		if (o->kind != OPTION_WORD && strlen(o->name) == len &&
+		    !strncmp(o->name, name, len))
 			return o;
 	return NULL;
 }
@@ -82,8 +83,8 @@ store(const struct option *o, const char *what, const char *value, void *values,
 	if (o->kind == OPTION_INT) {
 		int v;
 		if (str_to_int(value, o->lo, o->hi, &v) < 0) {
-			snprintf(err, errlen, "%s takes a whole number from %d to %d, not '%s'", what,
-				 o->lo, o->hi, value);
+			snprintf(err, errlen, "%s takes a whole number from %d to %d, not '%s'",
+				 what, o->lo, o->hi, value);
 			return -1;
 		}
 		*(int *)slot = v;

@@ -70,7 +70,8 @@ TEST(nothing_given)
 TEST(values)
 {
 	struct vals v;
-	CHECK(parse(table, &v, ARGS("--dir", "/x", "--timeout", "30", "--kernel", "lab")) == OPTIONS_OK);
+	CHECK(parse(table, &v, ARGS("--dir", "/x", "--timeout", "30", "--kernel", "lab")) ==
+	      OPTIONS_OK);
 	CHECK_STREQ(v.dir, "/x");
 	CHECK(v.timeout == 30);
 	CHECK_STREQ(v.kconfig, "lab");
@@ -86,7 +87,8 @@ TEST(values)
 TEST(equals_form)
 {
 	struct vals v;
-	CHECK(parse(table, &v, ARGS("--dir=/x=y", "--timeout=5", "--kernel=defconfig")) == OPTIONS_OK);
+	CHECK(parse(table, &v, ARGS("--dir=/x=y", "--timeout=5", "--kernel=defconfig")) ==
+	      OPTIONS_OK);
 	CHECK_STREQ(v.dir, "/x=y");
 	CHECK(v.timeout == 5);
 	CHECK_STREQ(v.kconfig, "defconfig");
@@ -129,8 +131,8 @@ TEST(bad_integer)
 		char *argv[] = {"cmd", "--timeout", (char *)bad[i], NULL};
 		char want[128];
 		CHECK(parse(table, &v, argv) == OPTIONS_ERROR);
-		snprintf(want, sizeof(want), "--timeout takes a whole number from 1 to 600, not '%s'",
-			 bad[i]);
+		snprintf(want, sizeof(want),
+			 "--timeout takes a whole number from 1 to 600, not '%s'", bad[i]);
 		CHECK_STREQ(err, want);
 		CHECK(v.timeout == 0);
 	}
@@ -215,7 +217,8 @@ TEST(synopsis_and_help)
 	struct sb s;
 	sb_init(&s);
 	options_synopsis(&s, table);
-	CHECK_STREQ(s.buf, "[STAGE] [--dir PATH] [--kernel lab|defconfig] [--timeout S] [--json] [--yes]");
+	CHECK_STREQ(s.buf, "[STAGE] [--dir PATH] [--kernel lab|defconfig] [--timeout S] [--json] "
+		    "[--yes]");
 	sb_reset(&s);
 	options_synopsis(&s, two_words);
 	CHECK_STREQ(s.buf, "build|menuconfig [lab|defconfig] [--json]");
