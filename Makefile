@@ -65,8 +65,12 @@ busybox: setup
 build/busybox/busybox: busybox/build.sh busybox/lab.config
 	@busybox/build.sh
 
-lab-runner: lab-runner.c $(OBJ) $(HEADERS)
-	$(CC) $(WARN) $(CFLAGS) -Iengine -o $@ lab-runner.c $(OBJ)
+# The command layer: lab-runner.c (the table) and commands/*.c (the bodies).
+CMDS     = lab-runner.c $(sort $(wildcard commands/*.c))
+CMDS_H   = $(wildcard commands/*.h)
+
+lab-runner: $(CMDS) $(CMDS_H) $(OBJ) $(HEADERS)
+	$(CC) $(WARN) $(CFLAGS) -Iengine -Icommands -o $@ $(CMDS) $(OBJ)
 
 build/obj/%.o: engine/%.c $(HEADERS)
 	@mkdir -p build/obj
@@ -74,8 +78,8 @@ build/obj/%.o: engine/%.c $(HEADERS)
 
 asan: build/asan/lab-runner
 
-build/asan/lab-runner: lab-runner.c $(ASAN_OBJ) $(HEADERS)
-	$(CC) $(WARN) $(SANFLAGS) -Iengine -o $@ lab-runner.c $(ASAN_OBJ)
+build/asan/lab-runner: $(CMDS) $(CMDS_H) $(ASAN_OBJ) $(HEADERS)
+	$(CC) $(WARN) $(SANFLAGS) -Iengine -Icommands -o $@ $(CMDS) $(ASAN_OBJ)
 
 build/asan/%.o: engine/%.c $(HEADERS)
 	@mkdir -p build/asan

@@ -8,11 +8,17 @@ for dir in solutions/[0-9][0-9]-*/; do
 	# Stage 06 builds a kernel: the tests keep theirs apart from the
 	# learner's build/kernel/leaner/ (the Makefile's LEANER_OUT).
 	export LEANER_OUT="$TOP/build/kernel/leaner-test-solution"
-	run_check --dir "$dir"
-	[ $rc -eq 0 ] || fail "$stage: the solution does not pass (exit $rc)"
-	want "PASS  $stage"
+	check_json "$SCRATCH/$stage.json" --dir "$dir"
+	verdict=$(json "$SCRATCH/$stage.json" verdict)
+	if [ $rc -ne 0 ] || [ "$verdict" != PASS ] ||
+	   [ "$(json "$SCRATCH/$stage.json" stage)" != "$stage" ]; then
+		cat "$SCRATCH/$stage.json" "$SCRATCH/$stage.json.err"
+		fail "$stage: the solution does not pass (exit $rc, ${verdict:-no verdict})"
+	fi
 	if grep -q '^gdb' "checks/$stage.check"; then
-		gdblog=$(printf '%s' "$out" | sed -n 's/.*logs: \([^ ]*\)uart.log.*/\1gdb.log/p')
+		gdblog=$(json "$SCRATCH/$stage.json" gdb_log)
+		[ -n "$gdblog" ] || fail "$stage: the result names no gdb log"
 		grep -q '@@HIT' "$gdblog" || fail "$stage: no breakpoint hit in $gdblog"
 	fi
+	echo "ok   $stage: PASS"
 done

@@ -23,10 +23,14 @@ for dir in tests/broken/*/; do
 	done <"$SCRATCH/says"
 	[ $((t1 - t0)) -le $allowed ] || bad="$bad took $((t1 - t0)) ms (limit $allowed)"
 	if [ -n "$cap" ]; then
-		log=$(sed -n 's/.*logs: \([^ ]*uart.log\).*/\1/p' "$SCRATCH/$name.txt")
-		size=$(stat -c %s "$log" 2>/dev/null || echo 0)
-		[ "$size" -lt "$cap" ] || bad="$bad uart.log is $size bytes"
-		echo "$name: uart.log $size bytes"
+		# The learner's report above is the subject; where the log is, --json says.
+		# shellcheck disable=SC2086
+		check_json "$SCRATCH/$name.json" "$stage" --dir "$dir" $args
+		log=$(json "$SCRATCH/$name.json" uart_log)
+		[ "$(json "$SCRATCH/$name.json" verdict)" = "$verdict" ] || bad="$bad --json verdict"
+		size=$(stat -c %s "$log" 2>/dev/null) || bad="$bad no uart.log: '$log'"
+		[ "${size:-0}" -lt "$cap" ] || bad="$bad uart.log is $size bytes"
+		echo "$name: uart.log ${size:-?} bytes"
 	fi
 	if [ -n "$bad" ]; then
 		echo "FAIL $name:$bad"

@@ -10,14 +10,71 @@ grep -q "'frobnicate' is not a command" "$SCRATCH/e" || fail "unknown command me
 grep -q "no stage '42'" "$SCRATCH/e" || fail "unknown stage message"
 "$LAB_RUNNER" check --bogus 2>"$SCRATCH/e"; [ $? -eq 2 ] || fail "an unknown option must exit 2"
 grep -q "unknown option '--bogus'" "$SCRATCH/e" || fail "unknown option message"
+
+# Each command takes its own options and words: anything else is a usage
+# error (exit 2) that names the bad word and shows the command's usage. It is
+# found before anything is loaded: these run on a lab folder with nothing in
+# it (so a command that wrongly ran could not touch this lab either).
+# usage_error WORD ARGS...: lab-runner ARGS is one, naming WORD.
+mkdir -p "$SCRATCH/nolab"
+usage_error() {
+	word=$1
+	shift
+	LAB_TOP=$SCRATCH/nolab "$LAB_RUNNER" "$@" >"$SCRATCH/o" 2>"$SCRATCH/e"
+	rc=$?
+	echo "lab-runner $*: exit $rc: $(head -n 1 "$SCRATCH/e")"
+	[ $rc -eq 2 ] || { cat "$SCRATCH/o" "$SCRATCH/e"; fail "lab-runner $*: exit $rc, not 2"; }
+	grep -qF -- "$word" "$SCRATCH/e" || { cat "$SCRATCH/e"; fail "lab-runner $*: $word not named"; }
+	grep -q "^usage: ./lab-runner $1" "$SCRATCH/e" || { cat "$SCRATCH/e"; fail "lab-runner $*: no usage"; }
+	[ -s "$SCRATCH/o" ] && { cat "$SCRATCH/o"; fail "lab-runner $*: a usage error printed a result"; }
+	return 0
+}
+usage_error "unknown option '--json'" hint 01 --json --force --initramfs /x --kernel defconfig
+usage_error "stray word 'lab'" verify lab
+usage_error "unknown option '--initramfs'" list --initramfs /x
+usage_error "unknown option '--initramfs'" run 01 --initramfs=/x
+usage_error "unknown option '--dir'" next --dir solutions/01-hello-init
+usage_error "stray word '01'" next 01
+usage_error "stray word '02'" check 01 02
+usage_error "stray word 'now'" kernel build lab now
+usage_error "unknown option '-x'" reset 01 -x
+usage_error "'leaner'" check 01 --kernel leaner
+usage_error "'tiny'" kernel build tiny
+usage_error "'install'" kernel install
+usage_error "--timeout takes a whole number from 1 to 600, not 'soon'" check 01 --timeout soon
+usage_error "not '0'" check 01 --timeout=0
+usage_error "--dir needs a value" check 01 --dir
+usage_error "--force takes no value" solution 01 --force=yes
+usage_error "missing the stage (STAGE)" solution
+usage_error "missing the stage (STAGE)" reset --yes
+usage_error "no command 'frobnicate'" help frobnicate
+# -- ends the options: what follows is a word, here a stage that does not exist.
+"$LAB_RUNNER" check -- --json 2>"$SCRATCH/e"; [ $? -eq 2 ] || fail "check -- --json must exit 2"
+grep -q "no stage '--json'" "$SCRATCH/e" || { cat "$SCRATCH/e"; fail "-- does not end the options"; }
+# The help shows each command's own options, from its table.
+"$LAB_RUNNER" help check >"$SCRATCH/h" || fail "help check"
+grep -q -- '--timeout S' "$SCRATCH/h" && grep -q -- '--json' "$SCRATCH/h" || fail "help check: no options"
+"$LAB_RUNNER" hint --help >"$SCRATCH/h" || fail "hint --help"
+grep -q 'usage: ./lab-runner hint \[STAGE\]$' "$SCRATCH/h" || { cat "$SCRATCH/h"; fail "hint's usage"; }
+grep -q -- '--json' "$SCRATCH/h" && fail "hint --help offers --json"
+"$LAB_RUNNER" help reset | grep -q -- '--yes, -y' || fail "help reset: no --yes"
+"$LAB_RUNNER" help grade | grep -q 'usage: ./lab-runner grade SUBMISSION' || fail "help grade"
+# Help needs no lab at all; a command that needs the lab's stages says so.
+LAB_TOP=$SCRATCH/nolab "$LAB_RUNNER" help check >/dev/null || fail "help needs no catalogue"
+LAB_TOP=$SCRATCH/nolab "$LAB_RUNNER" list 2>"$SCRATCH/e"; [ $? -eq 2 ] || fail "list with no lab must exit 2"
+grep -q "cannot read" "$SCRATCH/e" || { cat "$SCRATCH/e"; fail "list with no lab: message"; }
+
 "$LAB_RUNNER" check --dir "$SCRATCH" 2>"$SCRATCH/e"; [ $? -eq 2 ] || fail "an unnamed folder must exit 2"
 grep -q 'cannot tell the stage' "$SCRATCH/e" || fail "unnamed folder message"
 "$LAB_RUNNER" check 01 --dir "$SCRATCH/nothing-here" >"$SCRATCH/o" 2>&1; [ $? -eq 2 ] || fail "a missing folder is an ERROR"
 grep -q 'there is no folder' "$SCRATCH/o" || fail "missing folder message"
-# Stage names: 1, 01 and 01-hello-init are the same stage; --json is one JSON object.
+# Stage names: 1, 01 and 01-hello-init are the same stage; --json is one JSON
+# object; --dir PATH and --dir=PATH are the same.
 for key in 1 01 01-hello-init; do
-	"$LAB_RUNNER" check "$key" --dir solutions/01-hello-init --json >"$SCRATCH/j" 2>/dev/null ||
-		fail "check $key failed"
+	dir="--dir solutions/01-hello-init"
+	[ "$key" = 01 ] && dir="--dir=solutions/01-hello-init"
+	# shellcheck disable=SC2086
+	"$LAB_RUNNER" check "$key" $dir --json >"$SCRATCH/j" 2>/dev/null || fail "check $key failed"
 	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["verdict"]=="PASS" and d["stage"]=="01-hello-init", d' \
 		"$SCRATCH/j" || fail "--json output for $key"
 done

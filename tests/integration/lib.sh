@@ -16,6 +16,25 @@ run_check() {
 	echo "(exit $rc)"
 }
 
+# check_json FILE ARGS...: run lab-runner check --json ARGS, the JSON object
+# into FILE (its progress on stderr into FILE.err); sets $rc.
+check_json() {
+	json_file=$1
+	shift
+	"$LAB_RUNNER" check --json "$@" >"$json_file" 2>"$json_file.err"
+	rc=$?
+	echo "check $* --json: exit $rc"
+}
+
+# json FILE KEY: one field of the object lab-runner --json wrote into FILE,
+# as text (a string as it is; a number, list or object as JSON). Nothing, and
+# a failure, when FILE holds no such object.
+json() {
+	python3 -c 'import json, sys
+v = json.load(open(sys.argv[1]))[sys.argv[2]]
+print(v if isinstance(v, str) else json.dumps(v))' "$1" "$2"
+}
+
 # want TEXT: the last output contains TEXT.
 want() {
 	printf '%s' "$out" | grep -qF -- "$1" || fail "the output does not contain: $1"
