@@ -183,5 +183,9 @@ report_json(FILE *f, const struct result *r)
 	json_string(f, r->uart_log ? r->uart_log : "");
 	fputs(", \"gdb_log\": ", f);
 	json_string(f, r->gdb_log ? r->gdb_log : "");
+	fputs(", \"build_log\": ", f);
+	json_string(f, r->build_log ? r->build_log : "");
+	fputs(", \"run_dir\": ", f);
+	json_string(f, r->run_dir ? r->run_dir : "");
 	fputs("}", f);
 }
