@@ -97,24 +97,29 @@ grading_make(const struct build_job *j, struct result *r)
 	strv_push(&argv, "make");
 	strv_push(&argv, "--no-print-directory");
 	strv_pushf(&argv, "LAB_TOP=%s", j->top);
-	int rc = run_logged(argv.v, j->src, r->build_log, GRADE_BUILD_TIMEOUT, j->sigfd);
+	struct run_outcome o = run_logged(argv.v, j->src, r->build_log, GRADE_BUILD_TIMEOUT,
+					  j->sigfd);
 	strv_release(&argv);
 	char *made = xasprintf("%s/initramfs.cpio", j->src);
-	if (rc == 0 && (!is_file(made) || copy_file(made, j->cpio, 0644) < 0))
-		rc = 1;
+	int ok = run_succeeded(o) && is_file(made) && copy_file(made, j->cpio, 0644) == 0;
 	free(made);
-	if (rc != 0) {
-		r->build_errors = first_errors(r->build_log, NULL);
-		r->interrupted = rc == -3;
-		if (rc == -3)
-			result_set(r, V_ERROR, "interrupted");
-		else if (rc == -2)
-			result_set(r, V_ERROR, "the build took longer than %d s", GRADE_BUILD_TIMEOUT / 1000);
-		else
-			result_set(r, V_ERROR, "the submission does not build with the lab's own Makefile");
-		return -1;
+	if (ok)
+		return 0;
+	r->build_errors = first_errors(r->build_log, NULL);
+	r->interrupted = o.how == RUN_INTERRUPTED;
+	switch (o.how) {
+	case RUN_INTERRUPTED:
+		result_set(r, V_ERROR, "interrupted");
+		break;
+	case RUN_TIMED_OUT:
+		result_set(r, V_ERROR, "the build took longer than %d s", GRADE_BUILD_TIMEOUT / 1000);
+		break;
+	case RUN_EXITED:
+	case RUN_NOT_STARTED:
+		result_set(r, V_ERROR, "the submission does not build with the lab's own Makefile");
+		break;
 	}
-	return 0;
+	return -1;
 }
 
 /* Grading: lay out the starter, put the submission's sources over it, and
@@ -197,7 +202,7 @@ build_grading(const struct build_job *j, struct result *r)
 			free(d);
 		}
 		free(outdir);
-		int rc = run_logged(argv.v, j->src, one, GRADE_BUILD_TIMEOUT, j->sigfd);
+		struct run_outcome o = run_logged(argv.v, j->src, one, GRADE_BUILD_TIMEOUT, j->sigfd);
 		char *out;
 		if (log && read_file(one, &out, NULL) == 0) {
 			fputs(out, log);
@@ -206,14 +211,14 @@ build_grading(const struct build_job *j, struct result *r)
 		unlink(one);
 		free(one);
 		strv_release(&argv);
-		if (rc != 0) {
+		if (!run_succeeded(o)) {
 			if (log)
 				fclose(log);
 			cpio_writer_release(&w);
 			r->build_errors = first_errors(r->build_log, NULL);
-			result_set(r, V_ERROR, rc == -3 ? "interrupted" :
+			result_set(r, V_ERROR, o.how == RUN_INTERRUPTED ? "interrupted" :
 				    "the submission does not compile with the check's compile line");
-			r->interrupted = rc == -3;
+			r->interrupted = o.how == RUN_INTERRUPTED;
 			return -1;
 		}
 	}
@@ -312,25 +317,29 @@ build_make(const struct build_job *j, struct result *r)
 	char *argv[] = {"make", "--no-print-directory", top, folder, NULL};
 	/* A kernel build can take minutes: its script's own lines ("kernel...":
 	 * what it does, a progress line every 30 s) show that it is alive. */
-	int rc = run_logged_echo(argv, j->src, r->build_log, limit, j->sigfd, kernel ? j->echo_fd : -1,
-				 "kernel");
+	struct run_outcome o = run_logged_echo(argv, j->src, r->build_log, limit, j->sigfd,
+					       kernel ? j->echo_fd : -1, "kernel");
 	free(top);
 	free(folder);
-	if (rc != 0)
+	if (!run_succeeded(o))
 		free(cached);
-	if (rc == -3) {
+	switch (o.how) {
+	case RUN_INTERRUPTED:
 		r->interrupted = 1;
 		result_set(r, V_ERROR, "interrupted");
 		return -1;
-	}
-	if (rc == -2) {
+	case RUN_TIMED_OUT:
 		result_set(r, V_ERROR, "make took longer than %lld s and was stopped", limit / 1000);
 		return -1;
-	}
-	if (rc != 0) {
+	case RUN_NOT_STARTED:
 		r->build_errors = first_errors(r->build_log, j->dir);
-		result_set(r, V_ERROR, rc < 0 ? "make could not be started: is it installed? (make setup)"
-			    : "the build failed: make exited with status %d", rc);
+		result_set(r, V_ERROR, "make could not be started: is it installed? (make setup)");
+		return -1;
+	case RUN_EXITED:
+		if (o.status == 0)
+			break;
+		r->build_errors = first_errors(r->build_log, j->dir);
+		result_set(r, V_ERROR, "the build failed: make exited with status %d", o.status);
 		return -1;
 	}
 	if (kernel) {
