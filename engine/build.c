@@ -1,5 +1,14 @@
 /*
- * build.c: see build.h.
+ * build.c: implements build.h.
+ *
+ * Two ways to the same archive. The learner's build runs the folder's own
+ * Makefile in a copy (and keeps what it made in build/cache/, keyed by a
+ * digest of the folder, so an unchanged folder is not built again). The
+ * grading build never runs a command of the submission's: it lays out the
+ * starter, takes the check's `sources` from the submission, and compiles
+ * them with the check's own lines (or the starter's own Makefile). Both
+ * turn how a command ended (proc.h, struct run_outcome) into a verdict in
+ * their own words.
  */
 #include "build.h"
 #include "initramfs.h"
@@ -20,8 +29,11 @@
 #define KERNEL_BUILD_TIMEOUT (90 * 60 * 1000)
 #define GRADE_BUILD_TIMEOUT (90 * 1000)
 #define COPY_MAX       (64u * 1024 * 1024)
+#define SOURCE_MAX     (1024 * 1024)
 
-/* The first compiler errors of a build log, the way gcc printed them. */
+/* The first compiler errors of a build log, the way gcc printed them; with
+ * shown_dir, the paths gcc printed are made the learner's (shown_dir/...).
+ * The last lines of the log when none is found. The caller frees. */
 static char *
 first_errors(const char *log, const char *shown_dir)
 {
@@ -35,7 +47,8 @@ first_errors(const char *log, const char *shown_dir)
 	for (char *l = text; l && *l && lines < 12;) {
 		char *nl = strchr(l, '\n');
 		size_t len = nl ? (size_t)(nl - l) : strlen(l);
-		int is_err = (memmem(l, len, ": error:", 8) || memmem(l, len, ": fatal error:", 14) ||
+		int is_err = (memmem(l, len, ": error:", 8) ||
+			      memmem(l, len, ": fatal error:", 14) ||
 			      memmem(l, len, "undefined reference", 19) ||
 			      memmem(l, len, "No rule to make target", 22) ||
 			      memmem(l, len, "command not found", 17) ||
@@ -67,14 +80,18 @@ first_errors(const char *log, const char *shown_dir)
 	return sb_detach(&s);
 }
 
-/*
- * Grading with `grading make`: the starter's own Makefile (the lab's, laid
- * out with the starter) builds the folder, for stages whose archive holds
- * more than programs compiled from the submission (BusyBox, scripts). The
- * submission gave only the check's `sources`; a Makefile cannot be one of
- * them (catalog.c), so no command of the submission's runs. make and what
- * it starts (the compiler reads the untrusted sources) run under limits.
- */
+/* The verdict of a build that a signal on sigfd ended (the same words for
+ * every build). Returns -1. */
+static int
+interrupted(struct result *r)
+{
+	r->interrupted = 1;
+	result_set(r, V_ERROR, "interrupted");
+	return -1;
+}
+
+/* ------------------------------------------------------------ grading */
+
 /* The front of a command line that bounds what it runs: CPU seconds,
  * memory, and the size of any file it writes. */
 static void
@@ -89,6 +106,14 @@ push_limits(struct strv *argv, int cpu_s)
 	strv_push(argv, "--");
 }
 
+/*
+ * Grading with `grading make`: the starter's own Makefile (the lab's, laid
+ * out with the starter) builds the folder, for stages whose archive holds
+ * more than programs compiled from the submission (BusyBox, scripts). The
+ * submission gave only the check's `sources`; a Makefile cannot be one of
+ * them (catalog.c), so no command of the submission's runs. make and what
+ * it starts (the compiler reads the untrusted sources) run under limits.
+ */
 static int
 grading_make(const struct build_job *j, struct result *r)
 {
@@ -97,44 +122,49 @@ grading_make(const struct build_job *j, struct result *r)
 	strv_push(&argv, "make");
 	strv_push(&argv, "--no-print-directory");
 	strv_pushf(&argv, "LAB_TOP=%s", j->top);
-	int rc = run_logged(argv.v, j->src, r->build_log, GRADE_BUILD_TIMEOUT, j->sigfd);
+	struct run_outcome o = run_logged(argv.v, j->src, r->build_log, GRADE_BUILD_TIMEOUT,
+					  j->sigfd);
 	strv_release(&argv);
 	char *made = xasprintf("%s/initramfs.cpio", j->src);
-	if (rc == 0 && (!is_file(made) || copy_file(made, j->cpio, 0644) < 0))
-		rc = 1;
+	int ok = run_succeeded(o) && is_file(made) && copy_file(made, j->cpio, 0644) == 0;
 	free(made);
-	if (rc != 0) {
-		r->build_errors = first_errors(r->build_log, NULL);
-		r->interrupted = rc == -3;
-		if (rc == -3)
-			result_set(r, V_ERROR, "interrupted");
-		else if (rc == -2)
-			result_set(r, V_ERROR, "the build took longer than %d s", GRADE_BUILD_TIMEOUT / 1000);
-		else
-			result_set(r, V_ERROR, "the submission does not build with the lab's own Makefile");
+	if (ok)
+		return 0;
+	r->build_errors = first_errors(r->build_log, NULL);
+	switch (o.how) {
+	case RUN_INTERRUPTED:
+		return interrupted(r);
+	case RUN_TIMED_OUT:
+		result_set(r, V_ERROR, "the build took longer than %d s",
+			   GRADE_BUILD_TIMEOUT / 1000);
 		return -1;
+	case RUN_EXITED:
+	case RUN_NOT_STARTED:
+		break;
 	}
-	return 0;
+	result_set(r, V_ERROR, "the submission does not build with the lab's own Makefile");
+	return -1;
 }
 
-/* Grading: lay out the starter, put the submission's sources over it, and
- * compile with the check's fixed lines. The submission's Makefile never
- * runs: a submission is untrusted. */
+/* Lay out the starter in j->src and put the check's sources from the
+ * submission over it. */
 static int
-build_grading(const struct build_job *j, struct result *r)
+take_sources(const struct build_job *j, struct result *r)
 {
 	const struct check *c = j->check;
-		char err[512];
+	char err[512];
 	char *starter = stage_path(j->cat, j->stage, "starter");
 
-	r->grading_note = 1;
 	if (is_dir(starter) && copy_tree(starter, j->src, COPY_MAX, err, sizeof(err)) < 0) {
 		free(starter);
 		result_set(r, V_ERROR, "cannot lay out the starter: %s", err);
 		return -1;
 	}
 	free(starter);
-	mkdir_p(j->src, 0755);
+	if (mkdir_p(j->src, 0755) < 0) {
+		result_set(r, V_ERROR, "cannot create '%s': %s", j->src, strerror(errno));
+		return -1;
+	}
 	for (size_t i = 0; c->sources && c->sources[i]; i++) {
 		char *from = xasprintf("%s/%s", j->dir, c->sources[i]);
 		char *to = xasprintf("%s/%s", j->src, c->sources[i]);
@@ -142,84 +172,80 @@ build_grading(const struct build_job *j, struct result *r)
 		/* Untrusted: the file, and every folder on its way, must be the
 		 * submission's own (no link out to the host's files). */
 		char *real = realpath(from, NULL), *base = realpath(j->dir, NULL);
-		int inside = real && base && !strncmp(real, base, strlen(base)) && real[strlen(base)] == '/';
+		int inside = real && base && !strncmp(real, base, strlen(base)) &&
+			     real[strlen(base)] == '/';
+		int rc = 0;
 		free(real);
 		free(base);
 		if (lstat(from, &st) < 0 || !S_ISREG(st.st_mode) || !inside) {
-			result_set(r, V_ERROR, "the submission has no %s (a regular file of its own)",
-				    c->sources[i]);
-			free(from);
-			free(to);
-			return -1;
-		}
-		if (st.st_size > 1024 * 1024 || copy_file(from, to, 0644) < 0) {
+			result_set(r, V_ERROR,
+				   "the submission has no %s (a regular file of its own)",
+				   c->sources[i]);
+			rc = -1;
+		} else if (st.st_size > SOURCE_MAX || copy_file(from, to, 0644) < 0) {
 			result_set(r, V_ERROR, "cannot take %s from the submission (over 1 MiB?)",
-				    c->sources[i]);
-			free(from);
-			free(to);
-			return -1;
+				   c->sources[i]);
+			rc = -1;
 		}
 		free(from);
 		free(to);
-	}
-	if (c->grading_make)
-		return grading_make(j, r);
-	cpio_writer_t w;
-	cpio_writer_init(&w);
-	FILE *log = fopen(r->build_log, "we");
-	for (size_t i = 0; i < c->ncompile; i++) {
-		struct compile_rule *cr = &c->compile[i];
-		struct strv argv = {0};
-		/* The compiler reads what the submission names (#include
-		 * "/dev/zero"...): bound its time, memory and output. */
-		push_limits(&argv, 60);
-		strv_push(&argv, "riscv64-linux-gnu-gcc");
-		strv_push(&argv, "-static");
-		strv_push(&argv, "-no-pie");
-		strv_push(&argv, "-g");
-		strv_push(&argv, "-O2");
-		strv_push(&argv, "-o");
-		strv_push(&argv, cr->output);
-		for (size_t k = 0; cr->sources[k]; k++)
-			strv_push(&argv, cr->sources[k]);
-		char *one = xasprintf("%s.%zu", r->build_log, i);
-		if (log) {
-			for (size_t k = 0; k < argv.n; k++)
-				fprintf(log, "%s%s", k ? " " : "", argv.v[k]);
-			fputs("\n", log);
-		}
-		char *outdir = xstrdup(cr->output);
-		char *slash = strrchr(outdir, '/');
-		if (slash) {
-			*slash = '\0';
-			char *d = xasprintf("%s/%s", j->src, outdir);
-			mkdir_p(d, 0755);
-			free(d);
-		}
-		free(outdir);
-		int rc = run_logged(argv.v, j->src, one, GRADE_BUILD_TIMEOUT, j->sigfd);
-		char *out;
-		if (log && read_file(one, &out, NULL) == 0) {
-			fputs(out, log);
-			free(out);
-		}
-		unlink(one);
-		free(one);
-		strv_release(&argv);
-		if (rc != 0) {
-			if (log)
-				fclose(log);
-			cpio_writer_release(&w);
-			r->build_errors = first_errors(r->build_log, NULL);
-			result_set(r, V_ERROR, rc == -3 ? "interrupted" :
-				    "the submission does not compile with the check's compile line");
-			r->interrupted = rc == -3;
+		if (rc < 0)
 			return -1;
-		}
 	}
-	if (log)
-		fclose(log);
-	/* Pack every compiled program, with the folders above it. */
+	return 0;
+}
+
+/* Run one of the check's compile lines in j->src, under limits; its output
+ * is appended to log (which may be NULL). */
+static struct run_outcome
+compile_one(const struct build_job *j, const struct compile_rule *cr, const char *one_log,
+	    FILE *log)
+{
+	struct strv argv = {0};
+	/* The compiler reads what the submission names (#include
+	 * "/dev/zero"...): bound its time, memory and output. */
+	push_limits(&argv, 60);
+	strv_push(&argv, "riscv64-linux-gnu-gcc");
+	strv_push(&argv, "-static");
+	strv_push(&argv, "-no-pie");
+	strv_push(&argv, "-g");
+	strv_push(&argv, "-O2");
+	strv_push(&argv, "-o");
+	strv_push(&argv, cr->output);
+	for (size_t k = 0; cr->sources[k]; k++)
+		strv_push(&argv, cr->sources[k]);
+	if (log) {
+		for (size_t k = 0; k < argv.n; k++)
+			fprintf(log, "%s%s", k ? " " : "", argv.v[k]);
+		fputs("\n", log);
+	}
+	char *slash = strrchr(cr->output, '/');
+	if (slash) {
+		char *d = xasprintf("%s/%.*s", j->src, (int)(slash - cr->output), cr->output);
+		mkdir_p(d, 0755);     /* if it fails, the compiler says so */
+		free(d);
+	}
+	struct run_outcome o = run_logged(argv.v, j->src, one_log, GRADE_BUILD_TIMEOUT, j->sigfd);
+	char *out;
+	if (log && read_file(one_log, &out, NULL) == 0) {
+		fputs(out, log);
+		free(out);
+	}
+	unlink(one_log);
+	strv_release(&argv);
+	return o;
+}
+
+/* Pack every compiled program, with the folders above it, into j->cpio. */
+static int
+pack_programs(const struct build_job *j, struct result *r)
+{
+	const struct check *c = j->check;
+	cpio_writer_t w;
+	unsigned char *buf;
+	size_t len;
+
+	cpio_writer_init(&w);
 	for (size_t i = 0; i < c->ncompile; i++) {
 		char *name = c->compile[i].output;
 		for (char *s = strchr(name, '/'); s; s = strchr(s + 1, '/')) {
@@ -234,16 +260,15 @@ build_grading(const struct build_job *j, struct result *r)
 			free(d);
 		}
 		char *path = xasprintf("%s/%s", j->src, name), *data;
-		size_t len;
-		if (read_file(path, &data, &len) == 0) {
-			cpio_add_file(&w, name, 0755, data, len);
+		size_t n;
+		if (read_file(path, &data, &n) == 0) {
+			cpio_add_file(&w, name, 0755, data, n);
 			free(data);
 		}
 		free(path);
 	}
-	unsigned char *buf;
-	size_t len;
-	if (cpio_writer_finish(&w, &buf, &len) < 0 || write_file_atomic(j->cpio, (char *)buf, len) < 0) {
+	if (cpio_writer_finish(&w, &buf, &len) < 0 ||
+	    write_file_atomic(j->cpio, (char *)buf, len) < 0) {
 		result_set(r, V_ERROR, "cannot write %s", j->cpio);
 		cpio_writer_release(&w);
 		return -1;
@@ -253,18 +278,147 @@ build_grading(const struct build_job *j, struct result *r)
 	return 0;
 }
 
+/* Grading: lay out the starter, put the submission's sources over it, and
+ * compile with the check's fixed lines. The submission's Makefile never
+ * runs: a submission is untrusted. */
+static int
+build_grading(const struct build_job *j, struct result *r)
+{
+	const struct check *c = j->check;
+
+	r->grading_note = 1;
+	if (take_sources(j, r) < 0)
+		return -1;
+	if (c->grading_make)
+		return grading_make(j, r);
+	FILE *log = fopen(r->build_log, "we");
+	for (size_t i = 0; i < c->ncompile; i++) {
+		char *one = xasprintf("%s.%zu", r->build_log, i);
+		struct run_outcome o = compile_one(j, &c->compile[i], one, log);
+		free(one);
+		if (run_succeeded(o))
+			continue;
+		if (log)
+			fclose(log);
+		r->build_errors = first_errors(r->build_log, NULL);
+		if (o.how == RUN_INTERRUPTED)
+			return interrupted(r);
+		result_set(r, V_ERROR,
+			   "the submission does not compile with the check's compile line");
+		return -1;
+	}
+	if (log)
+		fclose(log);
+	return pack_programs(j, r);
+}
+
+/* ------------------------------------------------------------- learner */
+
+/*
+ * Where the archive of a build of exactly these files is kept (build/cache/,
+ * one per stage; the caller frees), or NULL if the digest cannot be made.
+ * What a Makefile may take from the lab itself (BusyBox) counts too.
+ */
+static char *
+cache_path(const struct build_job *j)
+{
+	unsigned long long h;
+	struct stat bb;
+
+	if (tree_hash(j->src, &h) < 0)
+		return NULL;
+	char *busybox = xasprintf("%s/build/busybox/busybox", j->top);
+	if (stat(busybox, &bb) == 0)
+		h = (h ^ (unsigned long long)bb.st_mtim.tv_sec) * 1099511628211ull;
+	free(busybox);
+	char *dir = xasprintf("%s/build/cache", j->top);
+	mkdir_p(dir, 0755);     /* if it fails, nothing is cached */
+	char *path = xasprintf("%s/%s-%016llx.cpio", dir, j->stage->name, h);
+	free(dir);
+	return path;
+}
+
+/* Keep the archive just built as the stage's cached one. One per stage is
+ * kept: a new build replaces the old ones. Written aside, then renamed: a
+ * concurrent run sees all of it or nothing. */
+static void
+cache_keep(const struct build_job *j, const char *cached)
+{
+	char *tmp = xasprintf("%s.%d", cached, (int)getpid());
+	char *dir = xasprintf("%s/build/cache", j->top);
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	size_t n = strlen(j->stage->name);
+
+	while (d && (e = readdir(d)))
+		if (!strncmp(e->d_name, j->stage->name, n) && e->d_name[n] == '-' &&
+		    strlen(e->d_name) == n + 1 + 16 + 5) {
+			char *old = xasprintf("%s/%s", dir, e->d_name);
+			unlink(old);
+			free(old);
+		}
+	if (d)
+		closedir(d);
+	if (copy_file(j->cpio, tmp, 0644) == 0)
+		rename(tmp, cached);
+	unlink(tmp);
+	free(tmp);
+	free(dir);
+}
+
+/* Run make in j->src; returns 0 when it exited with status 0, else -1 with
+ * the verdict set. */
+static int
+run_make(const struct build_job *j, struct result *r, long long limit, int kernel)
+{
+	/* The copy is not in the lab's tree: tell the Makefile where the lab is
+	 * (a stage that packs BusyBox finds it under $(LAB_TOP)/build/). */
+	char *top = xasprintf("LAB_TOP=%s", j->top);
+	/* And which folder this is a copy of, for a Makefile that keeps builds
+	 * of its own outside the copy (stage 06: one kernel per folder). */
+	char *real = realpath(j->dir, NULL);
+	char *folder = xasprintf("LAB_FOLDER=%s", real ? real : j->dir);
+	free(real);
+	char *argv[] = {"make", "--no-print-directory", top, folder, NULL};
+	/* A kernel build can take minutes: its script's own lines ("kernel...":
+	 * what it does, a progress line every 30 s) show that it is alive. */
+	struct run_outcome o = run_logged_echo(argv, j->src, r->build_log, limit, j->sigfd,
+					       kernel ? j->echo_fd : -1, "kernel");
+	free(top);
+	free(folder);
+	switch (o.how) {
+	case RUN_EXITED:
+		if (o.status == 0)
+			return 0;
+		r->build_errors = first_errors(r->build_log, j->dir);
+		result_set(r, V_ERROR, "the build failed: make exited with status %d", o.status);
+		return -1;
+	case RUN_TIMED_OUT:
+		result_set(r, V_ERROR, "make took longer than %lld s and was stopped",
+			   limit / 1000);
+		return -1;
+	case RUN_INTERRUPTED:
+		return interrupted(r);
+	case RUN_NOT_STARTED:
+		break;
+	}
+	r->build_errors = first_errors(r->build_log, j->dir);
+	result_set(r, V_ERROR, "make could not be started: is it installed? (make setup)");
+	return -1;
+}
+
 /* Build the learner's folder with its own Makefile, in a private copy. */
 static int
 build_make(const struct build_job *j, struct result *r)
 {
-		char err[512];
+	char err[512];
 	char *mk = xasprintf("%s/Makefile", j->dir);
 	int has_mk = is_file(mk);
 	free(mk);
 
 	if (!has_mk) {
 		result_set(r, V_ERROR, "%s has no Makefile: the lab builds each stage with make "
-			    "(copy it back from steps/%s/starter/Makefile)", j->dir, j->stage->name);
+			   "(copy it back from steps/%s/starter/Makefile)", j->dir, j->stage->name);
 		return -1;
 	}
 	if (copy_tree(j->dir, j->src, COPY_MAX, err, sizeof(err)) < 0) {
@@ -277,107 +431,44 @@ build_make(const struct build_job *j, struct result *r)
 	free(stale);
 
 	/* Built before, from exactly these files? Then make would do the same
-	 * again: take the archive it made then (build/cache/, one per stage). */
-	unsigned long long h;
-	char *cached = NULL;
+	 * again: take the archive it made then. A learner's kernel is built by
+	 * make every time (the kernel script knows when nothing changed). */
 	int kernel = j->check->kernel == KERNEL_LEARNER;
 	long long limit = kernel ? KERNEL_BUILD_TIMEOUT : BUILD_TIMEOUT;
-	if (!kernel && tree_hash(j->src, &h) == 0) {
-		/* What a Makefile may take from the lab itself counts too. */
-		struct stat bb;
-		char *busybox = xasprintf("%s/build/busybox/busybox", j->top);
-		if (stat(busybox, &bb) == 0)
-			h = (h ^ (unsigned long long)bb.st_mtim.tv_sec) * 1099511628211ull;
-		free(busybox);
-		char *dir = xasprintf("%s/build/cache", j->top);
-		mkdir_p(dir, 0755);
-		cached = xasprintf("%s/%s-%016llx.cpio", dir, j->stage->name, h);
-		free(dir);
-		if (is_file(cached) && copy_file(cached, j->cpio, 0644) == 0) {
-			char note[] = "lab-runner: these files were built before; the archive made then is used\n";
-			write_file_atomic(r->build_log, note, sizeof(note) - 1);
-			r->build_cached = 1;
-			free(cached);
-			return 0;
-		}
-	}
-	/* The copy is not in the lab's tree: tell the Makefile where the lab is
-	 * (a stage that packs BusyBox finds it under $(LAB_TOP)/build/). */
-	char *top = xasprintf("LAB_TOP=%s", j->top);
-	/* And which folder this is a copy of, for a Makefile that keeps builds
-	 * of its own outside the copy (stage 06: one kernel per folder). */
-	char *real = realpath(j->dir, NULL);
-	char *folder = xasprintf("LAB_FOLDER=%s", real ? real : j->dir);
-	free(real);
-	char *argv[] = {"make", "--no-print-directory", top, folder, NULL};
-	/* A kernel build can take minutes: its script's own lines ("kernel...":
-	 * what it does, a progress line every 30 s) show that it is alive. */
-	int rc = run_logged_echo(argv, j->src, r->build_log, limit, j->sigfd, kernel ? j->echo_fd : -1,
-				 "kernel");
-	free(top);
-	free(folder);
-	if (rc != 0)
+	char *cached = kernel ? NULL : cache_path(j);
+	if (cached && is_file(cached) && copy_file(cached, j->cpio, 0644) == 0) {
+		char note[] = "lab-runner: these files were built before; "
+			      "the archive made then is used\n";
+		write_file_atomic(r->build_log, note, sizeof(note) - 1);
+		r->build_cached = 1;
 		free(cached);
-	if (rc == -3) {
-		r->interrupted = 1;
-		result_set(r, V_ERROR, "interrupted");
-		return -1;
+		return 0;
 	}
-	if (rc == -2) {
-		result_set(r, V_ERROR, "make took longer than %lld s and was stopped", limit / 1000);
-		return -1;
-	}
-	if (rc != 0) {
-		r->build_errors = first_errors(r->build_log, j->dir);
-		result_set(r, V_ERROR, rc < 0 ? "make could not be started: is it installed? (make setup)"
-			    : "the build failed: make exited with status %d", rc);
-		return -1;
-	}
-	if (kernel) {
+	int rc = run_make(j, r, limit, kernel);
+	if (rc == 0 && kernel) {
 		const char *made[] = {"Image", "vmlinux"};
-		for (size_t i = 0; i < 2; i++) {
+		for (size_t i = 0; i < 2 && rc == 0; i++) {
 			char *f = xasprintf("%s/%s", j->src, made[i]);
-			int ok = is_file(f);
-			free(f);
-			if (!ok) {
-				result_set(r, V_ERROR, "make finished but left no %s beside initramfs.cpio: "
-					    "this stage boots the kernel your Makefile builds (see "
-					    "steps/%s/starter/Makefile)", made[i], j->stage->name);
-				return -1;
+			if (!is_file(f)) {
+				result_set(r, V_ERROR, "make finished but left no %s beside "
+					   "initramfs.cpio: this stage boots the kernel your "
+					   "Makefile builds (see steps/%s/starter/Makefile)",
+					   made[i], j->stage->name);
+				rc = -1;
 			}
+			free(f);
 		}
 	}
-	if (!is_file(j->cpio)) {
-		free(cached);
+	if (rc == 0 && !is_file(j->cpio)) {
 		result_set(r, V_ERROR, "make finished but made no initramfs.cpio: the Makefile's "
-			    "default target must pack it (cpio -o -H newc < file_list.txt > initramfs.cpio)");
-		return -1;
+			   "default target must pack it "
+			   "(cpio -o -H newc < file_list.txt > initramfs.cpio)");
+		rc = -1;
 	}
-	if (cached) {
-		/* One run per stage is kept: a new build replaces the old ones. Written
-		 * aside, then renamed: a concurrent run sees all of it or nothing. */
-		char *tmp = xasprintf("%s.%d", cached, (int)getpid());
-		char *glob = xasprintf("%s/build/cache", j->top);
-		DIR *d = opendir(glob);
-		struct dirent *e;
-		size_t n = strlen(j->stage->name);
-		while (d && (e = readdir(d)))
-			if (!strncmp(e->d_name, j->stage->name, n) && e->d_name[n] == '-' &&
-			    strlen(e->d_name) == n + 1 + 16 + 5) {
-				char *old = xasprintf("%s/%s", glob, e->d_name);
-				unlink(old);
-				free(old);
-			}
-		if (d)
-			closedir(d);
-		if (copy_file(j->cpio, tmp, 0644) == 0)
-			rename(tmp, cached);
-		unlink(tmp);
-		free(tmp);
-		free(glob);
-		free(cached);
-	}
-	return 0;
+	if (rc == 0 && cached)
+		cache_keep(j, cached);
+	free(cached);
+	return rc;
 }
 
 int

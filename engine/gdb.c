@@ -32,7 +32,7 @@ gdb_task_offsets(const char *vmlinux, const char *cache_path, int *pid_off, int 
 			     "&((struct task_struct *)0)->comm");
 	char *argv[] = {"gdb-multiarch", "-q", "-nx", "-batch", (char *)vmlinux, "-ex", expr, NULL};
 	char *log = xasprintf("%s.log.%d", cache_path, (int)getpid());
-	int rc = run_logged(argv, NULL, log, 60000, -1);
+	int rc = run_succeeded(run_logged(argv, NULL, log, 60000, -1)) ? 0 : -1;
 	free(expr);
 	*pid_off = *comm_off = -1;
 	if (rc == 0 && read_file(log, &text, NULL) == 0) {
