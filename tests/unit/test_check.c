@@ -1,7 +1,8 @@
 /*
- * test_check.c: the check-file parser and the UART matcher.
+ * test_check.c: the check-file parser (its directives and their errors)
+ * and the UART matcher.
  */
-#include "catalog.h"
+#include "check.h"
 #include "diagnose.h"
 #include "match.h"
 #include "unit.h"
@@ -176,6 +177,36 @@ TEST(quotes_and_nonce)
 	CHECK(parse(&c, "send \"  a \\\"b\\\" \\\\ {nonce}\"\nexpect   spaced out   \n", err, sizeof err) == 0);
 	CHECK_STREQ(c.threads[0].steps[0].text, "  a \"b\" \\ 1a2b3c4d");
 	CHECK_STREQ(c.threads[0].steps[1].pat.text, "spaced out");
+	check_release(&c);
+}
+
+TEST(settings_once_patterns_many_times)
+{
+	/* Each setting may be given once; the second gets the same message. */
+	static const char *const settings[] = {
+		"title x", "kernel lab", "initramfs none", "timeout 5", "points 1", "memory 64",
+		"network none", "append quiet", "exit 0", "sources a.c", "clock warp",
+		"compare lab", "grading make",
+	};
+	for (size_t i = 0; i < sizeof settings / sizeof settings[0]; i++) {
+		struct check c;
+		char err[256] = "", text[128], name[64];
+		snprintf(text, sizeof text, "%s\n%s\n", settings[i], settings[i]);
+		CHECK(parse(&c, text, err, sizeof err) < 0);
+		snprintf(name, sizeof name, "t.check:2: '%.*s' is given twice",
+			 (int)strcspn(settings[i], " "), settings[i]);
+		CHECK_STREQ(err, name);
+		/* Once is fine. */
+		snprintf(text, sizeof text, "%s\n", settings[i]);
+		CHECK(parse(&c, text, err, sizeof err) == 0);
+		check_release(&c);
+	}
+	struct check c;
+	char err[256] = "";
+	CHECK(parse(&c, "expect a\nexpect a\nanywhere b\nanywhere b\nreject c\nreject c\n"
+		    "prompt $\nprompt $\nsend x\nsend x\nanswer f k\nanswer f k\n"
+		    "compile a: a.c\ncompile a: a.c\ngdb init main\ngdb init main\n", err, sizeof err) == 0);
+	CHECK_STREQ(err, "");
 	check_release(&c);
 }
 
@@ -359,6 +390,7 @@ main(void)
 	RUN(parses_threads_gdb_answers);
 	RUN(parses_compare_and_explain);
 	RUN(quotes_and_nonce);
+	RUN(settings_once_patterns_many_times);
 	RUN(matcher_orders_expects_within_a_thread);
 	RUN(matcher_same_line_order_and_columns);
 	RUN(matcher_types_only_after_a_new_prompt);
