@@ -8,6 +8,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -104,16 +105,19 @@ catalog_release(struct catalog *c)
 const struct stage *
 catalog_find(const struct catalog *c, const char *key)
 {
-	char *end;
-	long n;
+	char *digits;
+	int n, rc;
 
 	if (!key || !*key)
 		return NULL;
 	for (size_t i = 0; i < c->n; i++)
 		if (!strcmp(c->stages[i].name, key))
 			return &c->stages[i];
-	n = strtol(key, &end, 10);
-	if (end == key || (*end && *end != '-'))
+	/* "3", "03", or "03-" and anything: the number before the dash. */
+	digits = xstrndup(key, strcspn(key, "-"));
+	rc = str_to_int(digits, 0, INT_MAX, &n);
+	free(digits);
+	if (rc < 0)
 		return NULL;
 	for (size_t i = 0; i < c->n; i++)
 		if (c->stages[i].number == n)

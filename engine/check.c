@@ -50,14 +50,12 @@ fail(struct parse *p, const char *fmt, ...)
 	return -1;
 }
 
+/* A whole number in [lo, hi] into *out, or the parser's message. */
 static int
 parse_int(struct parse *p, const char *v, int lo, int hi, int *out)
 {
-	char *end;
-	long n = strtol(v, &end, 10);
-	if (end == v || *end || n < lo || n > hi)
+	if (str_to_int(v, lo, hi, out) < 0)
 		return fail(p, "expected a whole number from %d to %d, not '%s'", lo, hi, v);
-	*out = (int)n;
 	return 0;
 }
 

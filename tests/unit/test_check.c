@@ -210,6 +210,25 @@ TEST(settings_once_patterns_many_times)
 	check_release(&c);
 }
 
+TEST(numbers_are_whole_and_in_range)
+{
+	struct check c;
+	char err[256];
+	const char *bad[] = {"timeout 5x\n", "timeout +5\n", "timeout \" 5\"\n", "timeout 601\n",
+			     "timeout 99999999999999999999\n", "exit -1\n", "memory 31\n"};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		err[0] = '\0';
+		CHECK(parse(&c, bad[i], err, sizeof err) < 0);
+		CHECK_CONTAINS(err, "t.check:1: expected a whole number from ");
+	}
+	CHECK_CONTAINS(err, "from 32 to 4096, not '31'");
+	CHECK(parse(&c, "timeout \"600\"\nexit 255\nmemory 4096\npoints 0\n", err, sizeof err) == 0);
+	CHECK(c.timeout_s == 600 && c.exit_status == 255 && c.memory_mb == 4096 && c.points == 0);
+	check_release(&c);
+	CHECK(parse(&c, "gdb init main procs>=x\n", err, sizeof err) < 0);
+	CHECK_CONTAINS(err, "from 0 to 10000, not 'x'");
+}
+
 /* Feed text in chunks of every size: the result must not depend on how
  * the output was cut into reads. */
 static void
@@ -391,6 +410,7 @@ main(void)
 	RUN(parses_compare_and_explain);
 	RUN(quotes_and_nonce);
 	RUN(settings_once_patterns_many_times);
+	RUN(numbers_are_whole_and_in_range);
 	RUN(matcher_orders_expects_within_a_thread);
 	RUN(matcher_same_line_order_and_columns);
 	RUN(matcher_types_only_after_a_new_prompt);
