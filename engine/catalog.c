@@ -3,6 +3,7 @@
  * paths of their parts.
  */
 #include "catalog.h"
+#include "check.h"
 #include "util.h"
 
 #include <ctype.h>
@@ -12,31 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* The title line of a check file, without parsing the rest. */
-static char *
-check_title(const char *path)
-{
-	char *text, *title = NULL;
-
-	if (read_file(path, &text, NULL) < 0)
-		return NULL;
-	for (char *l = text; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
-		if (strncmp(l, "title", 5) == 0 && (l[5] == ' ' || l[5] == '\t')) {
-			char *v = l + 5, *e = strchr(v, '\n');
-			while (*v == ' ' || *v == '\t')
-				v++;
-			if (!e)
-				e = v + strlen(v);
-			while (e > v && isspace((unsigned char)e[-1]))
-				e--;
-			title = xstrndup(v, (size_t)(e - v));
-			break;
-		}
-	}
-	free(text);
-	return title;
-}
 
 static int
 stage_cmp(const void *a, const void *b)
@@ -71,11 +47,13 @@ catalog_load(struct catalog *c, const char *top, char *err, size_t errlen)
 			c->stages = xrealloc(c->stages, cap * sizeof(*c->stages));
 		}
 		struct stage *s = &c->stages[c->n++];
+		char msg[256];
 		s->number = atoi(e->d_name);
 		s->name = xstrdup(e->d_name);
-		char *check = xasprintf("%s/checks/%s.check", top, s->name);
-		s->title = check_title(check);
-		if (!s->title)
+		/* A check file that cannot be read, or has no title, is reported
+		 * by the commands that parse it; a listing shows the name. */
+		char *check = stage_path(c, s, "check");
+		if (check_read_title(check, &s->title, msg, sizeof(msg)) < 0 || !s->title)
 			s->title = xstrdup(s->name);
 		free(check);
 	}

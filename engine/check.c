@@ -4,7 +4,8 @@
  * It follows gen_init_cpio's shape: a table maps each directive to a
  * handler, cutting a line into directive and value (checkline.h) is kept
  * apart from what the handler does with the value, and any error names
- * file and line.
+ * file and line. check_read_title() reads a title line through the same
+ * functions as the parser, so a listing shows the title a check run shows.
  */
 #include "check.h"
 #include "checkline.h"
@@ -17,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* What {nonce} becomes when no nonce is given (a syntax check). */
+/* What {nonce} becomes when no nonce is given (a syntax check, a listing). */
 #define NO_NONCE "00000000"
 
 /* Where we are while parsing, passed to every directive handler. */
@@ -693,4 +694,41 @@ check_release(struct check *c)
 	free(c->title);
 	free(c->path);
 	memset(c, 0, sizeof(*c));
+}
+
+int
+check_read_title(const char *path, char **title, char *err, size_t errlen)
+{
+	const struct directive *d = find_directive("title");
+	struct parse p = {0};
+	const char *rest;
+	char *text, *l;
+	int rc = 0;
+
+	*title = NULL;
+	if (read_file(path, &text, NULL) < 0) {
+		snprintf(err, errlen, "cannot read check file %s: %s", path, strerror(errno));
+		return -1;
+	}
+	p.file = path;
+	p.err = err;
+	p.errlen = errlen;
+	rest = text;
+	while (rc == 0 && !*title && (l = checkline_next(&rest))) {
+		char *word, *raw;
+		p.line++;
+		word = checkline_split(l, &raw);
+		if (word && !strcmp(word, d->name)) {
+			struct sb v;
+			sb_init(&v);
+			rc = line_value(&p, d, raw, NO_NONCE, &v);
+			if (rc == 0)
+				*title = sb_detach(&v);
+			else
+				sb_release(&v);
+		}
+		free(l);
+	}
+	free(text);
+	return rc;
 }

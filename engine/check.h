@@ -100,4 +100,14 @@ int check_parse_text(struct check *c, const char *name, const char *text,
 		     const char *nonce, char *err, size_t errlen);
 void check_release(struct check *c);
 
+/*
+ * The title a check file gives, read by the parser's own rules for a line
+ * (blanks trimmed, a "quoted" value unquoted, {nonce} as 00000000) without
+ * judging its other lines: a stage keeps its title in listings even while
+ * another line of its check is wrong. Returns 0 with *title the title, or
+ * NULL if the file has no title line (the caller frees); -1 with err filled
+ * if the file cannot be read or its title line is malformed.
+ */
+int check_read_title(const char *path, char **title, char *err, size_t errlen);
+
 #endif

@@ -1,6 +1,6 @@
 /*
- * test_check.c: the check-file parser (its directives and their errors)
- * and the UART matcher.
+ * test_check.c: the check-file parser (its directives, their errors, the
+ * title a listing reads) and the UART matcher.
  */
 #include "check.h"
 #include "diagnose.h"
@@ -8,6 +8,7 @@
 #include "unit.h"
 
 #include <stdlib.h>
+#include <unistd.h>
 
 static int
 parse(struct check *c, const char *text, char *err, size_t n)
@@ -229,6 +230,76 @@ TEST(numbers_are_whole_and_in_range)
 	CHECK_CONTAINS(err, "from 0 to 10000, not 'x'");
 }
 
+TEST(quoted_title_is_unquoted)
+{
+	struct check c;
+	char err[256] = "";
+	CHECK(parse(&c, "title \"The kernel alone\"\n", err, sizeof err) == 0);
+	CHECK_STREQ(c.title, "The kernel alone");
+	check_release(&c);
+}
+
+/* Write text to a temporary check file; its path is in path. */
+static void
+temp_check(char *path, const char *text)
+{
+	int fd = mkstemp(path);
+	CHECK(fd >= 0);
+	CHECK(write(fd, text, strlen(text)) == (ssize_t)strlen(text));
+	close(fd);
+}
+
+TEST(reads_the_title_as_the_parser_does)
+{
+	static const struct {
+		const char *text, *title;
+	} ok[] = {
+		{"title \"The kernel alone\"\n", "The kernel alone"},
+		{"# title not this\n\n  title\t  Hello, init  \r\nexpect x\n", "Hello, init"},
+		{"title \"a \\\"b\\\" {nonce}\"\n", "a \"b\" 00000000"},
+		{"expekt x\ntitle Despite a wrong line before\n", "Despite a wrong line before"},
+		{"title first\ntitle second\n", "first"},
+		{"titles x\nexpect title x\n", NULL},
+		{"", NULL},
+	};
+	for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+		char path[] = "/tmp/lab-title-test.XXXXXX", err[256] = "", *title = NULL;
+		temp_check(path, ok[i].text);
+		CHECK(check_read_title(path, &title, err, sizeof err) == 0);
+		CHECK_STREQ(err, "");
+		if (ok[i].title)
+			CHECK_STREQ(title, ok[i].title);
+		else
+			CHECK(title == NULL);
+		/* Where the whole file parses, the parser says the same. */
+		struct check c;
+		if (title && check_parse(&c, path, NULL, err, sizeof err) == 0) {
+			CHECK_STREQ(c.title, title);
+			check_release(&c);
+		}
+		free(title);
+		unlink(path);
+	}
+
+	char path[] = "/tmp/lab-title-test.XXXXXX", err[256] = "", *title = NULL;
+	temp_check(path, "# x\ntitle \"not closed\n");
+	CHECK(check_read_title(path, &title, err, sizeof err) < 0);
+	CHECK(title == NULL);
+	CHECK_CONTAINS(err, ":2: a quoted value must end with \"");
+	CHECK_CONTAINS(err, path);
+	unlink(path);
+	CHECK(check_read_title(path, &title, err, sizeof err) < 0);
+	CHECK(title == NULL);
+	CHECK_CONTAINS(err, "cannot read check file ");
+	CHECK_CONTAINS(err, ": No such file or directory");
+
+	char path2[] = "/tmp/lab-title-test.XXXXXX";
+	temp_check(path2, "title \"\"\n");
+	CHECK(check_read_title(path2, &title, err, sizeof err) < 0);
+	CHECK_CONTAINS(err, ":1: 'title' needs a value");
+	unlink(path2);
+}
+
 /* Feed text in chunks of every size: the result must not depend on how
  * the output was cut into reads. */
 static void
@@ -411,6 +482,8 @@ main(void)
 	RUN(quotes_and_nonce);
 	RUN(settings_once_patterns_many_times);
 	RUN(numbers_are_whole_and_in_range);
+	RUN(quoted_title_is_unquoted);
+	RUN(reads_the_title_as_the_parser_does);
 	RUN(matcher_orders_expects_within_a_thread);
 	RUN(matcher_same_line_order_and_columns);
 	RUN(matcher_types_only_after_a_new_prompt);
