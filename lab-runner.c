@@ -176,8 +176,8 @@ rel(const struct ctx *c, const char *path)
 static int
 copy_starter(struct ctx *c, const struct stage *s)
 {
-	char *from = stage_path(&c->cat, s, "starter");
-	char *to = stage_path(&c->cat, s, "lab");
+	char *from = stage_path(&c->cat, s, PART_STARTER);
+	char *to = stage_path(&c->cat, s, PART_LAB);
 	char *tmp = xasprintf("%s/build/tmp-starter.%d", c->top, (int)getpid());
 	char err[512];
 	int copied = -1;
@@ -237,8 +237,8 @@ out:
 static void
 show_page(struct ctx *c, const struct stage *s)
 {
-	char *page = stage_path(&c->cat, s, "page"), *r = rel(c, page);
-	char *lab = stage_path(&c->cat, s, "lab"), *rl = rel(c, lab);
+	char *page = stage_path(&c->cat, s, PART_PAGE), *r = rel(c, page);
+	char *lab = stage_path(&c->cat, s, PART_LAB), *rl = rel(c, lab);
 	printf("\n");
 	print_file(page);
 	printf("\n-- This page is %s. Your folder is %s/.\n"
@@ -262,7 +262,7 @@ exit_for(enum verdict v, int interrupted)
 static char *
 fill_opts(struct ctx *c, const struct stage *s, const struct target *t, struct check_opts *o)
 {
-	char *dir = t->dir ? xstrdup(t->dir) : stage_path(&c->cat, s, "lab");
+	char *dir = t->dir ? xstrdup(t->dir) : stage_path(&c->cat, s, PART_LAB);
 
 	memset(o, 0, sizeof(*o));
 	o->cat = &c->cat;
@@ -344,7 +344,7 @@ cmd_where(struct ctx *c, int argc, char **argv)
 		return 0;
 	}
 	struct stage_state *e = state_get(&c->st, s->name);
-	char *lab = stage_path(&c->cat, s, "lab"), *rl = rel(c, lab);
+	char *lab = stage_path(&c->cat, s, PART_LAB), *rl = rel(c, lab);
 	printf("You are on stage %s: %s\n", s->name, s->title);
 	printf("Your folder: %s/   The page: steps/%s/README.md\n", rl, s->name);
 	printf("Last check: %s\n", e->verdict[0] ? e->verdict : "never checked");
@@ -378,7 +378,7 @@ cmd_next(struct ctx *c, int argc, char **argv)
 		show_page(c, s);
 		return 0;
 	}
-	char *lab = stage_path(&c->cat, s, "lab");
+	char *lab = stage_path(&c->cat, s, PART_LAB);
 	if (!is_dir(lab)) {
 		/* Current, but its folder is gone (deleted, or a fresh clone with old state). */
 		copy_starter(c, s);
@@ -440,7 +440,7 @@ cmd_hint(struct ctx *c, int argc, char **argv)
 	const struct stage *s = pick_stage(c, "hint", &t);
 	if (!s)
 		return 2;
-	char *dir = stage_path(&c->cat, s, "hints");
+	char *dir = stage_path(&c->cat, s, PART_HINTS);
 	int total = 0;
 	for (int i = 1; i < 100; i++) {
 		char *p = xasprintf("%s/%d.md", dir, i);
@@ -494,7 +494,7 @@ cmd_solution(struct ctx *c, int argc, char **argv)
 	else if (!e->solution)
 		e->solution = 1;
 	state_save(&c->st);
-	char *dir = stage_path(&c->cat, s, "solution");
+	char *dir = stage_path(&c->cat, s, PART_SOLUTION);
 	DIR *d = opendir(dir);
 	struct dirent *de;
 	struct strv names = {0};
@@ -543,7 +543,7 @@ cmd_reset(struct ctx *c, int argc, char **argv)
 	const struct stage *s = pick_stage(c, "reset", &t);
 	if (!s)
 		return 2;
-	char *lab = stage_path(&c->cat, s, "lab");
+	char *lab = stage_path(&c->cat, s, PART_LAB);
 	time_t now = time(NULL);
 	struct tm tm;
 	localtime_r(&now, &tm);
@@ -761,7 +761,7 @@ cmd_watch(struct ctx *c, int argc, char **argv)
 	const struct stage *s = pick_stage(c, "watch", &t);
 	if (!s)
 		return 2;
-	char *dir = t.dir ? xstrdup(t.dir) : stage_path(&c->cat, s, "lab");
+	char *dir = t.dir ? xstrdup(t.dir) : stage_path(&c->cat, s, PART_LAB);
 	long long seen = 0;
 	printf("Watching %s: every time you save a file there, it is checked again.\n"
 	       "Press Enter to stop (it never moves on by itself; ./lab-runner next does).\n", dir);
@@ -803,7 +803,7 @@ cmd_verify(struct ctx *c, int argc, char **argv)
 	for (size_t i = 0; i < c->cat.n && !interrupted; i++) {
 		const struct stage *s = &c->cat.stages[i];
 		struct check chk;
-		char *p = stage_path(&c->cat, s, "check");
+		char *p = stage_path(&c->cat, s, PART_CHECK);
 		if (check_parse(&chk, p, NULL, err, sizeof(err)) < 0) {
 			printf("FAIL %s: %s\n", s->name, err);
 			problems++;
@@ -811,7 +811,7 @@ cmd_verify(struct ctx *c, int argc, char **argv)
 			continue;
 		}
 		free(p);
-		const char *parts[] = {"page", "starter", "solution"};
+		const enum stage_part parts[] = {PART_PAGE, PART_STARTER, PART_SOLUTION};
 		for (size_t k = 0; k < 3; k++) {
 			p = stage_path(&c->cat, s, parts[k]);
 			if (!is_file(p) && !is_dir(p)) {
@@ -838,7 +838,7 @@ cmd_verify(struct ctx *c, int argc, char **argv)
 		for (size_t k = 0; k < 2 && !interrupted; k++) {
 			struct check_opts o = {0};
 			struct result r;
-			char *dir = stage_path(&c->cat, s, which[k]);
+			char *dir = stage_path(&c->cat, s, k == 0 ? PART_SOLUTION : PART_STARTER);
 			o.cat = &c->cat;
 			o.stage = s;
 			o.dir = dir;

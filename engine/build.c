@@ -125,7 +125,7 @@ build_grading(const struct build_job *j, struct result *r)
 {
 	const struct check *c = j->check;
 		char err[512];
-	char *starter = stage_path(j->cat, j->stage, "starter");
+	char *starter = stage_path(j->cat, j->stage, PART_STARTER);
 
 	r->grading_note = 1;
 	if (is_dir(starter) && copy_tree(starter, j->src, COPY_MAX, err, sizeof(err)) < 0) {

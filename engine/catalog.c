@@ -52,7 +52,7 @@ catalog_load(struct catalog *c, const char *top, char *err, size_t errlen)
 		s->name = xstrdup(e->d_name);
 		/* A check file that cannot be read, or has no title, is reported
 		 * by the commands that parse it; a listing shows the name. */
-		char *check = stage_path(c, s, "check");
+		char *check = stage_path(c, s, PART_CHECK);
 		if (check_read_title(check, &s->title, msg, sizeof(msg)) < 0 || !s->title)
 			s->title = xstrdup(s->name);
 		free(check);
@@ -121,17 +121,22 @@ catalog_find_dir(const struct catalog *c, const char *dir)
 }
 
 char *
-stage_path(const struct catalog *c, const struct stage *s, const char *what)
+stage_path(const struct catalog *c, const struct stage *s, enum stage_part part)
 {
-	if (!strcmp(what, "check"))
+	switch (part) {
+	case PART_CHECK:
 		return xasprintf("%s/checks/%s.check", c->top, s->name);
-	if (!strcmp(what, "page"))
+	case PART_PAGE:
 		return xasprintf("%s/steps/%s/README.md", c->top, s->name);
-	if (!strcmp(what, "hints"))
+	case PART_HINTS:
 		return xasprintf("%s/steps/%s/hints", c->top, s->name);
-	if (!strcmp(what, "starter"))
+	case PART_STARTER:
 		return xasprintf("%s/steps/%s/starter", c->top, s->name);
-	if (!strcmp(what, "solution"))
+	case PART_SOLUTION:
 		return xasprintf("%s/solutions/%s", c->top, s->name);
-	return xasprintf("%s/labs/%s", c->top, s->name);
+	case PART_LAB:
+		return xasprintf("%s/labs/%s", c->top, s->name);
+	}
+	/* Not a stage_part: a caller's bug (-Wswitch names a part left out above). */
+	abort();
 }

@@ -43,8 +43,16 @@ const struct stage *catalog_find(const struct catalog *c, const char *key);
  * NULL if none. */
 const struct stage *catalog_find_dir(const struct catalog *c, const char *dir);
 
-/* Paths of a stage's parts; the caller frees. what: "check", "page",
- * "hints", "starter", "solution", "lab". */
-char *stage_path(const struct catalog *c, const struct stage *s, const char *what);
+/* The parts of a stage, each at its own path. */
+enum stage_part {
+	PART_CHECK,        /* checks/NN-name.check */
+	PART_PAGE,         /* steps/NN-name/README.md */
+	PART_HINTS,        /* steps/NN-name/hints */
+	PART_STARTER,      /* steps/NN-name/starter */
+	PART_SOLUTION,     /* solutions/NN-name */
+	PART_LAB,          /* labs/NN-name, the learner's working folder */
+};
+/* The path of a part of stage s, under the catalog's top; the caller frees. */
+char *stage_path(const struct catalog *c, const struct stage *s, enum stage_part part);
 
 #endif
