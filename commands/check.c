@@ -57,7 +57,7 @@ cmd_watch(struct ctx *c, const struct args *a)
 	const struct stage *s = pick_stage(c, a);
 	if (!s)
 		return 2;
-	char *dir = a->dir ? xstrdup(a->dir) : stage_path(&c->cat, s, "lab");
+	char *dir = a->dir ? xstrdup(a->dir) : stage_path(&c->cat, s, PART_LAB);
 	long long seen = 0;
 	printf("Watching %s: every time you save a file there, it is checked again.\n"
 	       "Press Enter to stop (it never moves on by itself; ./lab-runner next does).\n", dir);

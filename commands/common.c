@@ -42,7 +42,7 @@ pick_stage(struct ctx *c, const struct args *a)
 char *
 fill_check_opts(struct ctx *c, const struct stage *s, const struct args *a, struct check_opts *o)
 {
-	char *dir = a->dir ? xstrdup(a->dir) : stage_path(&c->cat, s, "lab");
+	char *dir = a->dir ? xstrdup(a->dir) : stage_path(&c->cat, s, PART_LAB);
 
 	memset(o, 0, sizeof(*o));
 	o->cat = &c->cat;
@@ -95,7 +95,7 @@ exit_for(enum verdict v, int interrupted)
 char *
 hint_path(const struct catalog *cat, const struct stage *s, int k)
 {
-	char *dir = stage_path(cat, s, "hints");
+	char *dir = stage_path(cat, s, PART_HINTS);
 	char *p = xasprintf("%s/%d.md", dir, k);
 
 	free(dir);

@@ -47,8 +47,8 @@ rel(const struct ctx *c, const char *path)
 static int
 copy_starter(struct ctx *c, const struct stage *s)
 {
-	char *from = stage_path(&c->cat, s, "starter");
-	char *to = stage_path(&c->cat, s, "lab");
+	char *from = stage_path(&c->cat, s, PART_STARTER);
+	char *to = stage_path(&c->cat, s, PART_LAB);
 	char *tmp = xasprintf("%s/build/tmp-starter.%d", c->top, (int)getpid());
 	char err[512];
 	int copied = -1;
@@ -111,8 +111,8 @@ out:
 static void
 show_page(struct ctx *c, const struct stage *s)
 {
-	char *page = stage_path(&c->cat, s, "page"), *r = rel(c, page);
-	char *lab = stage_path(&c->cat, s, "lab"), *rl = rel(c, lab);
+	char *page = stage_path(&c->cat, s, PART_PAGE), *r = rel(c, page);
+	char *lab = stage_path(&c->cat, s, PART_LAB), *rl = rel(c, lab);
 	printf("\n");
 	print_file(page);
 	printf("\n-- This page is %s. Your folder is %s/.\n"
@@ -162,7 +162,7 @@ cmd_where(struct ctx *c, const struct args *a)
 		return 0;
 	}
 	struct stage_state *e = state_get(&c->st, s->name);
-	char *lab = stage_path(&c->cat, s, "lab"), *rl = rel(c, lab);
+	char *lab = stage_path(&c->cat, s, PART_LAB), *rl = rel(c, lab);
 	printf("You are on stage %s: %s\n", s->name, s->title);
 	printf("Your folder: %s/   The page: steps/%s/README.md\n", rl, s->name);
 	printf("Last check: %s\n", e->verdict[0] ? e->verdict : "never checked");
@@ -194,7 +194,7 @@ cmd_next(struct ctx *c, const struct args *a)
 		show_page(c, s);
 		return 0;
 	}
-	char *lab = stage_path(&c->cat, s, "lab");
+	char *lab = stage_path(&c->cat, s, PART_LAB);
 	if (!is_dir(lab)) {
 		/* Current, but its folder is gone (deleted, or a fresh clone with old state). */
 		copy_starter(c, s);
@@ -286,7 +286,7 @@ cmd_solution(struct ctx *c, const struct args *a)
 	else if (!e->solution)
 		e->solution = 1;
 	state_save(&c->st);
-	char *dir = stage_path(&c->cat, s, "solution");
+	char *dir = stage_path(&c->cat, s, PART_SOLUTION);
 	DIR *d = opendir(dir);
 	struct dirent *de;
 	struct strv names = {0};
@@ -332,7 +332,7 @@ cmd_reset(struct ctx *c, const struct args *a)
 	const struct stage *s = pick_stage(c, a);
 	if (!s)
 		return 2;
-	char *lab = stage_path(&c->cat, s, "lab");
+	char *lab = stage_path(&c->cat, s, PART_LAB);
 	time_t now = time(NULL);
 	struct tm tm;
 	localtime_r(&now, &tm);

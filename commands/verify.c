@@ -20,7 +20,7 @@ cmd_verify(struct ctx *c, const struct args *a)
 	for (size_t i = 0; i < c->cat.n && !interrupted; i++) {
 		const struct stage *s = &c->cat.stages[i];
 		struct check chk;
-		char *p = stage_path(&c->cat, s, "check");
+		char *p = stage_path(&c->cat, s, PART_CHECK);
 		if (check_parse(&chk, p, NULL, err, sizeof(err)) < 0) {
 			printf("FAIL %s: %s\n", s->name, err);
 			problems++;
@@ -28,7 +28,7 @@ cmd_verify(struct ctx *c, const struct args *a)
 			continue;
 		}
 		free(p);
-		const char *parts[] = {"page", "starter", "solution"};
+		const enum stage_part parts[] = {PART_PAGE, PART_STARTER, PART_SOLUTION};
 		for (size_t k = 0; k < 3; k++) {
 			p = stage_path(&c->cat, s, parts[k]);
 			if (!is_file(p) && !is_dir(p)) {
@@ -44,10 +44,11 @@ cmd_verify(struct ctx *c, const struct args *a)
 		}
 		/* The solution passes; the starter does not. */
 		const char *which[] = {"solution", "starter"};
+		const enum stage_part which_part[] = {PART_SOLUTION, PART_STARTER};
 		for (size_t k = 0; k < 2 && !interrupted; k++) {
 			struct check_opts o = {0};
 			struct result r;
-			char *dir = stage_path(&c->cat, s, which[k]);
+			char *dir = stage_path(&c->cat, s, which_part[k]);
 			o.cat = &c->cat;
 			o.stage = s;
 			o.dir = dir;

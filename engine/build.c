@@ -153,7 +153,7 @@ take_sources(const struct build_job *j, struct result *r)
 {
 	const struct check *c = j->check;
 	char err[512];
-	char *starter = stage_path(j->cat, j->stage, "starter");
+	char *starter = stage_path(j->cat, j->stage, PART_STARTER);
 
 	if (is_dir(starter) && copy_tree(starter, j->src, COPY_MAX, err, sizeof(err)) < 0) {
 		free(starter);

@@ -178,7 +178,7 @@ read_check(struct run *x)
 	char err[1024], nonce[9];
 
 	make_nonce(nonce);
-	char *path = stage_path(o->cat, o->stage, "check");
+	char *path = stage_path(o->cat, o->stage, PART_CHECK);
 	int rc = check_parse(&x->check, path, nonce, err, sizeof(err));
 	free(path);
 	if (rc < 0) {

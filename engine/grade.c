@@ -286,7 +286,7 @@ stage_problems(const struct grading *g, int *max_points)
 
 	for (size_t s = 0; s < g->nstages; s++) {
 		const struct stage *st = g->stages[s];
-		char *path = stage_path(g->cat, st, "check");
+		char *path = stage_path(g->cat, st, PART_CHECK);
 		struct check c;
 		if (check_parse(&c, path, NULL, err, sizeof(err)) == 0) {
 			max_points[s] = c.points;

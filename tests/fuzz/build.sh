@@ -1,7 +1,8 @@
 #!/bin/sh
 # tests/fuzz/build.sh: build the libFuzzer targets into build/fuzz/.
 #
-#   fuzz_check      check_parse_text + the UART matcher  (engine/catalog.c, match.c)
+#   fuzz_check      check_parse_text + the UART matcher  (engine/check.c, checkline.c,
+#                   pattern.c, match.c)
 #   fuzz_initramfs  initramfs_parse/_check + ELF readers  (engine/initramfs.c, elfsym.c)
 #
 # Needs clang with the libFuzzer runtime (Debian: clang, libclang-rt-14-dev).
@@ -34,5 +35,5 @@ build() {
 	echo "fuzz build: $out/$name"
 }
 e=${ENGINE:-engine}
-build fuzz_check "$e/catalog.c" "$e/match.c" "$e/util.c"
+build fuzz_check "$e/check.c" "$e/checkline.c" "$e/pattern.c" "$e/match.c" "$e/util.c"
 build fuzz_initramfs "$e/initramfs.c" "$e/elfsym.c"

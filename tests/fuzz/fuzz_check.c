@@ -1,6 +1,6 @@
 /*
  * fuzz_check.c: libFuzzer target for the check-file parser and the UART
- * matcher (engine/catalog.c, engine/match.c).
+ * matcher (engine/check.c, checkline.c, pattern.c, match.c).
  *
  * Input: the last byte steers the run (where the matcher's input is split,
  * how many last lines are asked for); the bytes before it are the check
@@ -11,7 +11,7 @@
  *
  * Build and run: tests/fuzz/build.sh, tests/fuzz/run.sh SECONDS.
  */
-#include "catalog.h"
+#include "check.h"
 #include "match.h"
 #include "util.h"
 

@@ -1,12 +1,14 @@
 /*
- * test_check.c: the check-file parser and the UART matcher.
+ * test_check.c: the check-file parser (its directives, their errors, the
+ * title a listing reads) and the UART matcher.
  */
-#include "catalog.h"
+#include "check.h"
 #include "diagnose.h"
 #include "match.h"
 #include "unit.h"
 
 #include <stdlib.h>
+#include <unistd.h>
 
 static int
 parse(struct check *c, const char *text, char *err, size_t n)
@@ -177,6 +179,125 @@ TEST(quotes_and_nonce)
 	CHECK_STREQ(c.threads[0].steps[0].text, "  a \"b\" \\ 1a2b3c4d");
 	CHECK_STREQ(c.threads[0].steps[1].pat.text, "spaced out");
 	check_release(&c);
+}
+
+TEST(settings_once_patterns_many_times)
+{
+	/* Each setting may be given once; the second gets the same message. */
+	static const char *const settings[] = {
+		"title x", "kernel lab", "initramfs none", "timeout 5", "points 1", "memory 64",
+		"network none", "append quiet", "exit 0", "sources a.c", "clock warp",
+		"compare lab", "grading make",
+	};
+	for (size_t i = 0; i < sizeof settings / sizeof settings[0]; i++) {
+		struct check c;
+		char err[256] = "", text[128], name[64];
+		snprintf(text, sizeof text, "%s\n%s\n", settings[i], settings[i]);
+		CHECK(parse(&c, text, err, sizeof err) < 0);
+		snprintf(name, sizeof name, "t.check:2: '%.*s' is given twice",
+			 (int)strcspn(settings[i], " "), settings[i]);
+		CHECK_STREQ(err, name);
+		/* Once is fine. */
+		snprintf(text, sizeof text, "%s\n", settings[i]);
+		CHECK(parse(&c, text, err, sizeof err) == 0);
+		check_release(&c);
+	}
+	struct check c;
+	char err[256] = "";
+	CHECK(parse(&c, "expect a\nexpect a\nanywhere b\nanywhere b\nreject c\nreject c\n"
+		    "prompt $\nprompt $\nsend x\nsend x\nanswer f k\nanswer f k\n"
+		    "compile a: a.c\ncompile a: a.c\ngdb init main\ngdb init main\n", err, sizeof err) == 0);
+	CHECK_STREQ(err, "");
+	check_release(&c);
+}
+
+TEST(numbers_are_whole_and_in_range)
+{
+	struct check c;
+	char err[256];
+	const char *bad[] = {"timeout 5x\n", "timeout +5\n", "timeout \" 5\"\n", "timeout 601\n",
+			     "timeout 99999999999999999999\n", "exit -1\n", "memory 31\n"};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		err[0] = '\0';
+		CHECK(parse(&c, bad[i], err, sizeof err) < 0);
+		CHECK_CONTAINS(err, "t.check:1: expected a whole number from ");
+	}
+	CHECK_CONTAINS(err, "from 32 to 4096, not '31'");
+	CHECK(parse(&c, "timeout \"600\"\nexit 255\nmemory 4096\npoints 0\n", err, sizeof err) == 0);
+	CHECK(c.timeout_s == 600 && c.exit_status == 255 && c.memory_mb == 4096 && c.points == 0);
+	check_release(&c);
+	CHECK(parse(&c, "gdb init main procs>=x\n", err, sizeof err) < 0);
+	CHECK_CONTAINS(err, "from 0 to 10000, not 'x'");
+}
+
+TEST(quoted_title_is_unquoted)
+{
+	struct check c;
+	char err[256] = "";
+	CHECK(parse(&c, "title \"The kernel alone\"\n", err, sizeof err) == 0);
+	CHECK_STREQ(c.title, "The kernel alone");
+	check_release(&c);
+}
+
+/* Write text to a temporary check file; its path is in path. */
+static void
+temp_check(char *path, const char *text)
+{
+	int fd = mkstemp(path);
+	CHECK(fd >= 0);
+	CHECK(write(fd, text, strlen(text)) == (ssize_t)strlen(text));
+	close(fd);
+}
+
+TEST(reads_the_title_as_the_parser_does)
+{
+	static const struct {
+		const char *text, *title;
+	} ok[] = {
+		{"title \"The kernel alone\"\n", "The kernel alone"},
+		{"# title not this\n\n  title\t  Hello, init  \r\nexpect x\n", "Hello, init"},
+		{"title \"a \\\"b\\\" {nonce}\"\n", "a \"b\" 00000000"},
+		{"expekt x\ntitle Despite a wrong line before\n", "Despite a wrong line before"},
+		{"title first\ntitle second\n", "first"},
+		{"titles x\nexpect title x\n", NULL},
+		{"", NULL},
+	};
+	for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+		char path[] = "/tmp/lab-title-test.XXXXXX", err[256] = "", *title = NULL;
+		temp_check(path, ok[i].text);
+		CHECK(check_read_title(path, &title, err, sizeof err) == 0);
+		CHECK_STREQ(err, "");
+		if (ok[i].title)
+			CHECK_STREQ(title, ok[i].title);
+		else
+			CHECK(title == NULL);
+		/* Where the whole file parses, the parser says the same. */
+		struct check c;
+		if (title && check_parse(&c, path, NULL, err, sizeof err) == 0) {
+			CHECK_STREQ(c.title, title);
+			check_release(&c);
+		}
+		free(title);
+		unlink(path);
+	}
+
+	char path[] = "/tmp/lab-title-test.XXXXXX", err[256] = "", *title = NULL;
+	temp_check(path, "# x\ntitle \"not closed\n");
+	CHECK(check_read_title(path, &title, err, sizeof err) < 0);
+	CHECK(title == NULL);
+	CHECK_CONTAINS(err, ":2: a quoted value must end with \"");
+	CHECK_CONTAINS(err, path);
+	unlink(path);
+	CHECK(check_read_title(path, &title, err, sizeof err) < 0);
+	CHECK(title == NULL);
+	CHECK_CONTAINS(err, "cannot read check file ");
+	CHECK_CONTAINS(err, ": No such file or directory");
+
+	char path2[] = "/tmp/lab-title-test.XXXXXX";
+	temp_check(path2, "title \"\"\n");
+	CHECK(check_read_title(path2, &title, err, sizeof err) < 0);
+	CHECK_CONTAINS(err, ":1: 'title' needs a value");
+	unlink(path2);
 }
 
 /* Feed text in chunks of every size: the result must not depend on how
@@ -359,6 +480,10 @@ main(void)
 	RUN(parses_threads_gdb_answers);
 	RUN(parses_compare_and_explain);
 	RUN(quotes_and_nonce);
+	RUN(settings_once_patterns_many_times);
+	RUN(numbers_are_whole_and_in_range);
+	RUN(quoted_title_is_unquoted);
+	RUN(reads_the_title_as_the_parser_does);
 	RUN(matcher_orders_expects_within_a_thread);
 	RUN(matcher_same_line_order_and_columns);
 	RUN(matcher_types_only_after_a_new_prompt);

@@ -1,0 +1,734 @@
+/*
+ * check.c: implements check.h, the check-file parser.
+ *
+ * It follows gen_init_cpio's shape: a table maps each directive to a
+ * handler, cutting a line into directive and value (checkline.h) is kept
+ * apart from what the handler does with the value, and any error names
+ * file and line. check_read_title() reads a title line through the same
+ * functions as the parser, so a listing shows the title a check run shows.
+ */
+#include "check.h"
+#include "checkline.h"
+#include "util.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* What {nonce} becomes when no nonce is given (a syntax check, a listing). */
+#define NO_NONCE "00000000"
+
+/* Where we are while parsing, passed to every directive handler. */
+struct parse {
+	struct check *c;
+	struct thread *t;      /* the current thread */
+	const char *file;
+	int line;
+	char *err;
+	size_t errlen;
+	unsigned seen;         /* settings given already: bit i for directives[i] */
+	/* The pattern the line before made, for `explain`: its kind, its
+	 * thread and its index (the arrays move as they grow). */
+	enum { LAST_NONE, LAST_EXPECT, LAST_ANYWHERE, LAST_REJECT } last_kind;
+	size_t last_thread, last_idx;
+	int sources_line;
+};
+
+/* Write "FILE:LINE: message" into the caller's err; returns -1. */
+static int
+fail(struct parse *p, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	snprintf(p->err, p->errlen, "%s:%d: %s", p->file, p->line, msg);
+	return -1;
+}
+
+/* A whole number in [lo, hi] into *out, or the parser's message. */
+static int
+parse_int(struct parse *p, const char *v, int lo, int hi, int *out)
+{
+	if (str_to_int(v, lo, hi, out) < 0)
+		return fail(p, "expected a whole number from %d to %d, not '%s'", lo, hi, v);
+	return 0;
+}
+
+/*
+ * A setting whose value is one word of a list (NULL-ended): *index gets the
+ * word's place in it. Otherwise: "kernel is lab, defconfig or learner, not
+ * 'mine'".
+ */
+static int
+one_of(struct parse *p, const char *name, const char *v, const char *const *words,
+       int *index)
+{
+	struct sb list;
+	int n = 0;
+
+	while (words[n]) {
+		if (!strcmp(v, words[n])) {
+			*index = n;
+			return 0;
+		}
+		n++;
+	}
+	sb_init(&list);
+	for (int i = 0; i < n; i++)
+		sb_printf(&list, "%s%s", i == 0 ? "" : i == n - 1 ? " or " : ", ", words[i]);
+	fail(p, "%s is %s, not '%s'", name, list.buf, v);
+	sb_release(&list);
+	return -1;
+}
+
+static int
+d_title(struct parse *p, const char *v)
+{
+	free(p->c->title);
+	p->c->title = xstrdup(v);
+	return 0;
+}
+
+static int
+d_kernel(struct parse *p, const char *v)
+{
+	static const char *const words[] = {"lab", "defconfig", "learner", NULL};
+	int i;
+	if (one_of(p, "kernel", v, words, &i) < 0)
+		return -1;
+	p->c->kernel = i == 0 ? KERNEL_LAB : i == 1 ? KERNEL_DEFCONFIG : KERNEL_LEARNER;
+	return 0;
+}
+
+static int
+d_initramfs(struct parse *p, const char *v)
+{
+	static const char *const words[] = {"build", "none", NULL};
+	int i;
+	if (one_of(p, "initramfs", v, words, &i) < 0)
+		return -1;
+	p->c->build = i == 0;
+	return 0;
+}
+
+static int
+d_timeout(struct parse *p, const char *v)
+{
+	return parse_int(p, v, 1, 600, &p->c->timeout_s);
+}
+
+static int
+d_points(struct parse *p, const char *v)
+{
+	return parse_int(p, v, 0, 1000, &p->c->points);
+}
+
+static int
+d_memory(struct parse *p, const char *v)
+{
+	return parse_int(p, v, 32, 4096, &p->c->memory_mb);
+}
+
+static int
+d_network(struct parse *p, const char *v)
+{
+	static const char *const words[] = {"none", "responder", NULL};
+	int i;
+	if (one_of(p, "network", v, words, &i) < 0)
+		return -1;
+	p->c->network = i == 1;
+	return 0;
+}
+
+static int
+d_append(struct parse *p, const char *v)
+{
+	p->c->append = xstrdup(v);
+	return 0;
+}
+
+static int
+d_exit(struct parse *p, const char *v)
+{
+	return parse_int(p, v, 0, 255, &p->c->exit_status);
+}
+
+static int
+d_clock(struct parse *p, const char *v)
+{
+	static const char *const words[] = {"warp", "real", NULL};
+	int i;
+	if (one_of(p, "clock", v, words, &i) < 0)
+		return -1;
+	p->c->real_clock = i == 1;
+	return 0;
+}
+
+static int
+d_compare(struct parse *p, const char *v)
+{
+	/* compare KCONFIG [boots=N] [smaller] */
+	size_t n;
+	char **w = checkline_words(v, &n);
+	int rc = 0;
+	if (strcmp(w[0], "lab") && strcmp(w[0], "defconfig"))
+		rc = fail(p, "compare names a kernel of the lab, lab or defconfig, not '%s'", w[0]);
+	else
+		p->c->compare = xstrdup(w[0]);
+	p->c->compare_boots = 3;
+	for (size_t i = 1; i < n && rc == 0; i++) {
+		if (!strncmp(w[i], "boots=", 6))
+			rc = parse_int(p, w[i] + 6, 1, 15, &p->c->compare_boots);
+		else if (!strcmp(w[i], "smaller"))
+			p->c->compare_smaller = 1;
+		else
+			rc = fail(p, "compare takes boots=N and smaller, not '%s'", w[i]);
+	}
+	checkline_words_free(w);
+	return rc;
+}
+
+static struct step *
+add_step(struct parse *p, enum step_kind kind)
+{
+	struct thread *t = p->t;
+	t->steps = xrealloc(t->steps, (t->n + 1) * sizeof(*t->steps));
+	struct step *s = &t->steps[t->n++];
+	memset(s, 0, sizeof(*s));
+	s->kind = kind;
+	s->line = p->line;
+	return s;
+}
+
+static int
+d_expect(struct parse *p, const char *v)
+{
+	char msg[256];
+	struct step *s = add_step(p, STEP_EXPECT);
+	if (pattern_init(&s->pat, v, msg, sizeof(msg)) < 0) {
+		p->t->n--;
+		return fail(p, "%s", msg);
+	}
+	p->last_kind = LAST_EXPECT;
+	p->last_thread = (size_t)(p->t - p->c->threads);
+	p->last_idx = p->t->n - 1;
+	return 0;
+}
+
+static int
+d_send(struct parse *p, const char *v)
+{
+	struct step *s = add_step(p, STEP_SEND);
+	s->text = xstrdup(v);
+	s->prompt = p->t->nprompts ? &p->t->prompts[p->t->nprompts - 1] : NULL;
+	return 0;
+}
+
+static int
+d_prompt(struct parse *p, const char *v)
+{
+	char msg[256];
+	struct thread *t = p->t;
+	/* Prompts are kept in a fixed array so that steps can point at them. */
+	if (t->nprompts == 16)
+		return fail(p, "at most 16 prompts in a thread");
+	if (!t->prompts)
+		t->prompts = xcalloc(16, sizeof(*t->prompts));
+	if (pattern_init(&t->prompts[t->nprompts], v, msg, sizeof(msg)) < 0)
+		return fail(p, "%s", msg);
+	t->nprompts++;
+	return 0;
+}
+
+static int
+d_thread(struct parse *p, const char *v)
+{
+	struct check *c = p->c;
+	for (size_t i = 0; i < c->nthreads; i++)
+		if (!strcmp(c->threads[i].name, v))
+			return fail(p, "thread '%s' is started twice", v);
+	c->threads = xrealloc(c->threads, (c->nthreads + 1) * sizeof(*c->threads));
+	p->t = &c->threads[c->nthreads++];
+	memset(p->t, 0, sizeof(*p->t));
+	p->t->name = xstrdup(v);
+	return 0;
+}
+
+static int
+add_pattern(struct parse *p, struct pattern **arr, size_t *n, const char *v)
+{
+	char msg[256];
+	*arr = xrealloc(*arr, (*n + 1) * sizeof(**arr));
+	if (pattern_init(&(*arr)[*n], v, msg, sizeof(msg)) < 0)
+		return fail(p, "%s", msg);
+	(*n)++;
+	return 0;
+}
+
+static int
+d_anywhere(struct parse *p, const char *v)
+{
+	if (add_pattern(p, &p->c->anywhere, &p->c->nanywhere, v) < 0)
+		return -1;
+	p->last_kind = LAST_ANYWHERE;
+	p->last_idx = p->c->nanywhere - 1;
+	return 0;
+}
+
+static int
+d_reject(struct parse *p, const char *v)
+{
+	if (add_pattern(p, &p->c->reject, &p->c->nreject, v) < 0)
+		return -1;
+	p->last_kind = LAST_REJECT;
+	p->last_idx = p->c->nreject - 1;
+	return 0;
+}
+
+static int
+d_explain(struct parse *p, const char *v)
+{
+	struct pattern *pat = NULL;
+	struct check *c = p->c;
+	if (p->last_kind == LAST_EXPECT)
+		pat = &c->threads[p->last_thread].steps[p->last_idx].pat;
+	else if (p->last_kind == LAST_ANYWHERE)
+		pat = &c->anywhere[p->last_idx];
+	else if (p->last_kind == LAST_REJECT)
+		pat = &c->reject[p->last_idx];
+	if (!pat)
+		return fail(p, "explain comes right after an expect, anywhere or reject line: "
+			    "it tells the learner what that line's failure means");
+	if (pat->why)
+		return fail(p, "that line is explained already");
+	pat->why = xstrdup(v);
+	return 0;
+}
+
+static int
+d_gdb(struct parse *p, const char *v)
+{
+	size_t n;
+	char **w = checkline_words(v, &n);
+	struct gdb_expect g = {0};
+	int rc = 0;
+
+	g.procs_min = g.procs_exact = -1;
+	g.line = p->line;
+	if (n < 2) {
+		checkline_words_free(w);
+		return fail(p, "gdb needs at least an ELF and a symbol: gdb init main pid=1");
+	}
+	g.elf = xstrdup(w[0][0] == '/' ? w[0] + 1 : w[0]);
+	g.symbols = xstrdup(w[1]);
+	for (size_t i = 2; i < n && rc == 0; i++) {
+		const char *a = w[i];
+		if (!strcmp(a, "pid=1"))
+			g.pid_is_1 = 1;
+		else if (!strcmp(a, "pid!=1"))
+			g.pid_not_1 = 1;
+		else if (!strncmp(a, "pid!=", 5) && a[5]) {
+			free(g.pid_not_sym);   /* the last one given counts */
+			g.pid_not_sym = xstrdup(a + 5);
+		}
+		else if (!strncmp(a, "procs>=", 7))
+			rc = parse_int(p, a + 7, 0, 10000, &g.procs_min);
+		else if (!strncmp(a, "procs=", 6))
+			rc = parse_int(p, a + 6, 0, 10000, &g.procs_exact);
+		else if (!strcmp(a, "hits=0"))
+			g.never = 1;
+		else if (!strncmp(a, "bt=", 3) && a[3]) {
+			struct strv bt = {0};
+			char *list = xstrdup(a + 3), *save = NULL;
+			for (char *f = strtok_r(list, ",", &save); f; f = strtok_r(NULL, ",", &save))
+				strv_push(&bt, f);
+			free(list);
+			checkline_words_free(g.bt);
+			g.bt = bt.v;
+		} else
+			rc = fail(p, "unknown gdb condition '%s' (pid=1, pid!=1, pid!=SYMBOL, "
+				  "procs>=N, procs=N, hits=0, bt=F1,F2)", a);
+	}
+	checkline_words_free(w);
+	struct check *c = p->c;
+	c->gdb = xrealloc(c->gdb, (c->ngdb + 1) * sizeof(*c->gdb));
+	c->gdb[c->ngdb++] = g;   /* kept even on error, so release frees it */
+	return rc;
+}
+
+static int
+d_answer(struct parse *p, const char *v)
+{
+	/* answer FILE KEY [/REGEX/]: FILE is one word; KEY is "quoted" or runs
+	 * up to the regular expression, which starts at " /" and ends the line
+	 * with "/". */
+	char msg[256];
+	const char *s = v, *kend, *re = NULL;
+	while (*s && *s != ' ' && *s != '\t')
+		s++;
+	if (!*s)
+		return fail(p, "answer needs a file and a key: answer answers.txt \"UART address\"");
+	struct answer a = {0};
+	a.line = p->line;
+	a.file = xstrndup(v, (size_t)(s - v));
+	while (*s == ' ' || *s == '\t')
+		s++;
+	const char *end = s + strlen(s);
+	if (*s == '"') {
+		const char *q = strchr(s + 1, '"');
+		if (!q) {
+			free(a.file);
+			return fail(p, "the key's closing \" is missing");
+		}
+		a.key = xstrndup(s + 1, (size_t)(q - s - 1));
+		for (re = q + 1; *re == ' ' || *re == '\t'; re++)
+			;
+		if (!*re)
+			re = NULL;
+		else if (*re != '/' || end - re < 2 || end[-1] != '/') {
+			free(a.file);
+			free(a.key);
+			return fail(p, "after the key comes nothing, or a /regular expression/");
+		}
+	} else {
+		for (const char *k = s; (k = strstr(k, " /")); k++)
+			if (end[-1] == '/' && end - (k + 1) >= 2) {
+				re = k + 1;
+				break;
+			}
+		kend = re ? re : end;
+		while (kend > s && (kend[-1] == ' ' || kend[-1] == '\t'))
+			kend--;
+		a.key = xstrndup(s, (size_t)(kend - s));
+	}
+	if (re) {
+		char *rs = xstrndup(re, (size_t)(end - re));
+		a.re = xcalloc(1, sizeof(*a.re));
+		int rc = pattern_init(a.re, rs, msg, sizeof(msg));
+		free(rs);
+		if (rc < 0) {
+			free(a.re);
+			free(a.file);
+			free(a.key);
+			return fail(p, "%s", msg);
+		}
+	}
+	struct check *c = p->c;
+	c->answers = xrealloc(c->answers, (c->nanswers + 1) * sizeof(*c->answers));
+	c->answers[c->nanswers++] = a;
+	if (!*a.key)
+		return fail(p, "answer needs a key after the file name");
+	return 0;
+}
+
+static int
+d_sources(struct parse *p, const char *v)
+{
+	size_t n;
+	p->c->sources = checkline_words(v, &n);
+	p->sources_line = p->line;
+	for (size_t i = 0; i < n; i++)
+		if (strstr(p->c->sources[i], "..") || p->c->sources[i][0] == '/')
+			return fail(p, "sources are file names inside the stage folder, not '%s'",
+				    p->c->sources[i]);
+	return 0;
+}
+
+static int
+d_grading(struct parse *p, const char *v)
+{
+	static const char *const words[] = {"compile", "make", NULL};
+	int i;
+	if (one_of(p, "grading", v, words, &i) < 0)
+		return -1;
+	p->c->grading_make = i == 1;
+	return 0;
+}
+
+static int
+d_compile(struct parse *p, const char *v)
+{
+	/* compile OUTPUT: SRC... */
+	const char *colon = strchr(v, ':');
+	size_t n;
+	if (!colon || colon == v)
+		return fail(p, "compile is 'OUTPUT: SOURCE...', e.g. 'compile init: init.c'");
+	struct compile_rule r;
+	r.output = xstrndup(v, (size_t)(colon - v));
+	r.sources = checkline_words(colon + 1, &n);
+	struct check *c = p->c;
+	c->compile = xrealloc(c->compile, (c->ncompile + 1) * sizeof(*c->compile));
+	c->compile[c->ncompile++] = r;
+	if (n == 0)
+		return fail(p, "compile '%s' names no source file", r.output);
+	return 0;
+}
+
+/* One row per directive, sorted by name; adding a directive is adding a row. */
+static const struct directive {
+	const char *name;
+	int (*fn)(struct parse *, const char *);
+	int raw;   /* the handler gets the value with its quotes: it splits it itself */
+	int once;  /* a setting: given twice is an error */
+} directives[] = {
+	{"anywhere", d_anywhere, 0, 0},
+	{"answer", d_answer, 1, 0},
+	{"append", d_append, 0, 1},
+	{"clock", d_clock, 0, 1},
+	{"compare", d_compare, 0, 1},
+	{"compile", d_compile, 1, 0},
+	{"exit", d_exit, 0, 1},
+	{"expect", d_expect, 0, 0},
+	{"explain", d_explain, 0, 0},
+	{"gdb", d_gdb, 1, 0},
+	{"grading", d_grading, 0, 1},
+	{"initramfs", d_initramfs, 0, 1},
+	{"kernel", d_kernel, 0, 1},
+	{"memory", d_memory, 0, 1},
+	{"network", d_network, 0, 1},
+	{"points", d_points, 0, 1},
+	{"prompt", d_prompt, 0, 0},
+	{"reject", d_reject, 0, 0},
+	{"send", d_send, 0, 0},
+	{"sources", d_sources, 1, 1},
+	{"thread", d_thread, 0, 0},
+	{"timeout", d_timeout, 0, 1},
+	{"title", d_title, 0, 1},
+};
+#define NDIRECTIVES (sizeof(directives) / sizeof(directives[0]))
+/* struct parse's seen has one bit per directive. */
+_Static_assert(NDIRECTIVES <= sizeof(unsigned) * CHAR_BIT, "too many directives for 'seen'");
+
+static const struct directive *
+find_directive(const char *word)
+{
+	for (size_t i = 0; i < NDIRECTIVES; i++)
+		if (!strcmp(directives[i].name, word))
+			return &directives[i];
+	return NULL;
+}
+
+/* The value directive d gets from a line's raw value, into out; an empty
+ * one is an error. */
+static int
+line_value(struct parse *p, const struct directive *d, const char *raw, const char *nonce,
+	   struct sb *out)
+{
+	char msg[128];
+
+	if (checkline_value(raw, d->raw, nonce, out, msg, sizeof(msg)) < 0)
+		return fail(p, "%s", msg);
+	if (out->len == 0)
+		return fail(p, "'%s' needs a value", d->name);
+	return 0;
+}
+
+/* One line of the file: a directive, its value, and its handler's work. */
+static int
+parse_line(struct parse *p, char *l)
+{
+	char *word, *raw;
+	const struct directive *d;
+	struct sb v;
+	int rc;
+
+	word = checkline_split(l, &raw);
+	if (!word)
+		return 0;
+	d = find_directive(word);
+	if (!d)
+		return fail(p, "unknown directive '%s' (see docs/check-format.md)", word);
+	sb_init(&v);
+	rc = line_value(p, d, raw, p->c->nonce, &v);
+	if (rc == 0 && d->once) {
+		unsigned bit = 1u << (d - directives);
+		if (p->seen & bit)
+			rc = fail(p, "'%s' is given twice", d->name);
+		p->seen |= bit;
+	}
+	if (rc == 0 && d->fn != d_explain)
+		p->last_kind = LAST_NONE;
+	if (rc == 0)
+		rc = d->fn(p, v.buf);
+	sb_release(&v);
+	return rc;
+}
+
+int
+check_parse_text(struct check *c, const char *name, const char *text,
+		 const char *nonce, char *err, size_t errlen)
+{
+	struct parse p = {0};
+	char *l;
+	int rc = 0;
+
+	memset(c, 0, sizeof(*c));
+	c->path = xstrdup(name);
+	c->kernel = KERNEL_LAB;
+	c->build = 1;
+	c->timeout_s = 30;
+	c->points = 10;
+	c->memory_mb = 128;
+	c->exit_status = -1;
+	snprintf(c->nonce, sizeof(c->nonce), "%s", nonce ? nonce : NO_NONCE);
+	p.c = c;
+	p.file = name;
+	p.err = err;
+	p.errlen = errlen;
+	/* The first thread is the main one; `thread NAME` starts others. */
+	c->threads = xcalloc(1, sizeof(*c->threads));
+	c->nthreads = 1;
+	c->threads[0].name = xstrdup("main");
+	p.t = &c->threads[0];
+
+	while (rc == 0 && (l = checkline_next(&text))) {
+		p.line++;
+		rc = parse_line(&p, l);
+		free(l);
+	}
+	/* grading make runs the lab's Makefile: a submission's file must not
+	 * stand in for it. */
+	for (size_t i = 0; rc == 0 && c->grading_make && c->sources && c->sources[i]; i++) {
+		const char *base = strrchr(c->sources[i], '/');
+		base = base ? base + 1 : c->sources[i];
+		if (!strcmp(base, "Makefile") || !strcmp(base, "makefile") || !strcmp(base, "GNUmakefile")) {
+			p.line = p.sources_line;
+			rc = fail(&p, "with 'grading make', sources cannot name a Makefile (%s): the lab's "
+				  "own starter Makefile builds", c->sources[i]);
+		}
+	}
+	if (rc == 0) {
+		/* Every pid!=SYMBOL must name a symbol watched in the same ELF. */
+		for (size_t i = 0; i < c->ngdb && rc == 0; i++) {
+			const struct gdb_expect *g = &c->gdb[i];
+			if (!g->pid_not_sym)
+				continue;
+			int found = 0;
+			for (size_t j = 0; j < c->ngdb; j++)
+				if (!strcmp(c->gdb[j].elf, g->elf) &&
+				    !strcmp(c->gdb[j].symbols, g->pid_not_sym))
+					found = 1;
+			if (!found) {
+				p.line = g->line;
+				rc = fail(&p, "pid!=%s: add a line 'gdb %s %s' so that it is watched too",
+					  g->pid_not_sym, g->elf, g->pid_not_sym);
+			}
+		}
+	}
+	if (rc == 0 && !c->title)
+		c->title = xstrdup(name);
+	if (rc != 0) {
+		check_release(c);
+		return -1;
+	}
+	return 0;
+}
+
+int
+check_parse(struct check *c, const char *path, const char *nonce, char *err, size_t errlen)
+{
+	char *text;
+	if (read_file(path, &text, NULL) < 0) {
+		memset(c, 0, sizeof(*c));
+		snprintf(err, errlen, "cannot read check file %s: %s", path, strerror(errno));
+		return -1;
+	}
+	int rc = check_parse_text(c, path, text, nonce, err, errlen);
+	free(text);
+	return rc;
+}
+
+void
+check_release(struct check *c)
+{
+	for (size_t i = 0; i < c->nthreads; i++) {
+		struct thread *t = &c->threads[i];
+		for (size_t j = 0; j < t->n; j++) {
+			if (t->steps[j].kind == STEP_EXPECT)
+				pattern_release(&t->steps[j].pat);
+			free(t->steps[j].text);
+		}
+		for (size_t j = 0; j < t->nprompts; j++)
+			pattern_release(&t->prompts[j]);
+		free(t->prompts);
+		free(t->steps);
+		free(t->name);
+	}
+	free(c->threads);
+	for (size_t i = 0; i < c->nanywhere; i++)
+		pattern_release(&c->anywhere[i]);
+	free(c->anywhere);
+	for (size_t i = 0; i < c->nreject; i++)
+		pattern_release(&c->reject[i]);
+	free(c->reject);
+	for (size_t i = 0; i < c->ngdb; i++) {
+		free(c->gdb[i].elf);
+		free(c->gdb[i].symbols);
+		free(c->gdb[i].pid_not_sym);
+		checkline_words_free(c->gdb[i].bt);
+	}
+	free(c->gdb);
+	for (size_t i = 0; i < c->nanswers; i++) {
+		free(c->answers[i].file);
+		free(c->answers[i].key);
+		if (c->answers[i].re) {
+			pattern_release(c->answers[i].re);
+			free(c->answers[i].re);
+		}
+	}
+	free(c->answers);
+	checkline_words_free(c->sources);
+	for (size_t i = 0; i < c->ncompile; i++) {
+		free(c->compile[i].output);
+		checkline_words_free(c->compile[i].sources);
+	}
+	free(c->compile);
+	free(c->append);
+	free(c->compare);
+	free(c->title);
+	free(c->path);
+	memset(c, 0, sizeof(*c));
+}
+
+int
+check_read_title(const char *path, char **title, char *err, size_t errlen)
+{
+	const struct directive *d = find_directive("title");
+	struct parse p = {0};
+	const char *rest;
+	char *text, *l;
+	int rc = 0;
+
+	*title = NULL;
+	if (read_file(path, &text, NULL) < 0) {
+		snprintf(err, errlen, "cannot read check file %s: %s", path, strerror(errno));
+		return -1;
+	}
+	p.file = path;
+	p.err = err;
+	p.errlen = errlen;
+	rest = text;
+	while (rc == 0 && !*title && (l = checkline_next(&rest))) {
+		char *word, *raw;
+		p.line++;
+		word = checkline_split(l, &raw);
+		if (word && !strcmp(word, d->name)) {
+			struct sb v;
+			sb_init(&v);
+			rc = line_value(&p, d, raw, NO_NONCE, &v);
+			if (rc == 0)
+				*title = sb_detach(&v);
+			else
+				sb_release(&v);
+		}
+		free(l);
+	}
+	free(text);
+	return rc;
+}

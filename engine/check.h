@@ -1,0 +1,113 @@
+/*
+ * check.h: a stage's check file (checks/NN-name.check, the grammar in
+ * docs/check-format.md), parsed into a struct check: what the guest must
+ * print, what it must not, what gdb must see, and how it is built and
+ * booted.
+ *
+ * Ownership: a check owns everything it points to; check_release() frees
+ * it all. Parsing is pure apart from reading the file: no processes, no
+ * global state.
+ */
+#ifndef LAB_CHECK_H
+#define LAB_CHECK_H
+
+#include "pattern.h"
+
+#include <stddef.h>
+
+enum step_kind { STEP_EXPECT, STEP_SEND };
+
+struct step {
+	enum step_kind kind;
+	struct pattern pat;        /* STEP_EXPECT: what must appear */
+	char *text;                /* STEP_SEND: the line to type */
+	const struct pattern *prompt; /* STEP_SEND: wait for this first (may be NULL) */
+	int line;                  /* in the check file */
+};
+
+struct thread {
+	char *name;
+	struct step *steps;
+	size_t n;
+	struct pattern *prompts;   /* owned prompts, referred to by steps */
+	size_t nprompts;
+};
+
+struct gdb_expect {
+	char *elf;                 /* "init", "little_shell", or "vmlinux" */
+	char *symbols;             /* "main|main.main" */
+	int pid_is_1;              /* pid=1 */
+	int pid_not_1;             /* pid!=1 */
+	char *pid_not_sym;         /* pid!=SYMBOL */
+	int procs_min;             /* procs>=N, -1 if unset */
+	int procs_exact;           /* procs=N, -1 if unset */
+	int never;                 /* hits=0 */
+	char **bt;                 /* bt=F1,F2 (NULL-terminated), or NULL */
+	int line;
+};
+
+struct answer {
+	char *file, *key;
+	struct pattern *re;        /* may be NULL */
+	int line;
+};
+
+struct compile_rule {
+	char *output;              /* "init" */
+	char **sources;            /* NULL-terminated */
+};
+
+enum kernel_kind { KERNEL_LAB, KERNEL_DEFCONFIG, KERNEL_LEARNER };
+
+struct check {
+	char *path;
+	char *title;
+	enum kernel_kind kernel;
+	int build;                 /* initramfs build (1) or none (0) */
+	int timeout_s, points, memory_mb, network;
+	char *append;
+	int exit_status;           /* -1: not checked */
+	int real_clock;            /* clock real: no instruction counting */
+	char *compare;             /* compare KCONFIG: time the stage's kernel against it */
+	int compare_boots;         /*   boots=N, per kernel */
+	int compare_smaller;       /*   smaller: the stage's kernel must take less memory */
+	char nonce[9];
+
+	struct thread *threads;
+	size_t nthreads;
+	struct pattern *anywhere, *reject;
+	size_t nanywhere, nreject;
+	struct gdb_expect *gdb;
+	size_t ngdb;
+	struct answer *answers;
+	size_t nanswers;
+	char **sources;            /* NULL-terminated, may be NULL */
+	int grading_make;          /* grading make: the lab's starter Makefile builds */
+	struct compile_rule *compile;
+	size_t ncompile;
+};
+
+/*
+ * Parse a check file, replacing {nonce} with nonce (8 hex digits; may be
+ * NULL for a syntax check, then "00000000"). Returns 0, or -1 with err
+ * naming the file and line: "checks/01.check:7: unknown directive 'expekt'"
+ * (then c holds nothing to release).
+ */
+int check_parse(struct check *c, const char *path, const char *nonce,
+		char *err, size_t errlen);
+/* The same from text held in memory (name is used in messages). */
+int check_parse_text(struct check *c, const char *name, const char *text,
+		     const char *nonce, char *err, size_t errlen);
+void check_release(struct check *c);
+
+/*
+ * The title a check file gives, read by the parser's own rules for a line
+ * (blanks trimmed, a "quoted" value unquoted, {nonce} as 00000000) without
+ * judging its other lines: a stage keeps its title in listings even while
+ * another line of its check is wrong. Returns 0 with *title the title, or
+ * NULL if the file has no title line (the caller frees); -1 with err filled
+ * if the file cannot be read or its title line is malformed.
+ */
+int check_read_title(const char *path, char **title, char *err, size_t errlen);
+
+#endif
