@@ -35,5 +35,5 @@ build() {
 	echo "fuzz build: $out/$name"
 }
 e=${ENGINE:-engine}
-build fuzz_check "$e/check.c" "$e/checkline.c" "$e/pattern.c" "$e/match.c" "$e/util.c"
+build fuzz_check "$e/check.c" "$e/checkline.c" "$e/pattern.c" "$e/match.c" "$e/mem.c" "$e/strbuf.c" "$e/fs.c"
 build fuzz_initramfs "$e/initramfs.c" "$e/elfsym.c"
