@@ -2,7 +2,7 @@
  * breakpoints.c: see breakpoints.h.
  */
 #include "breakpoints.h"
-#include "elfsym.h"
+#include "elffile.h"
 #include "util.h"
 
 #include <stdlib.h>
@@ -19,7 +19,7 @@ resolve_kernel(struct gdb_bp *b, const char *sym, const unsigned char *kdata, si
 	b->symbol = xstrdup(sym);
 	/* Only a clear "not in its symbol table" counts: an unreadable file
 	 * is gdb's to report. */
-	if (kdata && elf_symbol(kdata, klen, b->symbol, &addr) == -1)
+	if (kdata && elf_symbol(kdata, klen, b->symbol, &addr) == ELF_SYM_ABSENT)
 		b->problem = xasprintf("the kernel that booted has no function %s: the code that "
 				       "holds it was not built into this kernel (its configuration "
 				       "left it out)", b->symbol);
@@ -28,12 +28,12 @@ resolve_kernel(struct gdb_bp *b, const char *sym, const unsigned char *kdata, si
 /* A user line: the first of the alternatives ("main|main.main") the
  * program has, at its second instruction (elf_next_insn() says why). */
 static void
-resolve_user(struct gdb_bp *b, const struct gdb_expect *g, const initramfs_t *archive)
+resolve_user(struct gdb_bp *b, const struct gdb_expect *g, const struct initramfs *archive)
 {
 	const struct cpio_entry *e = archive ? initramfs_find(archive, g->elf) : NULL;
 	char *alts = xstrdup(g->symbols), *save = NULL;
 	char *first = strtok_r(alts, "|", &save);
-	int rc = -1;
+	enum elf_sym rc = ELF_SYM_ABSENT;
 
 	/* Follow symlinks inside the archive (bin/sh -> busybox). */
 	for (int hops = 0; e && (e->mode & 0170000) == 0120000 && hops < 8; hops++) {
@@ -56,30 +56,30 @@ resolve_user(struct gdb_bp *b, const struct gdb_expect *g, const initramfs_t *ar
 	for (char *s = first; s; s = strtok_r(NULL, "|", &save)) {
 		uint64_t addr, next;
 		rc = elf_symbol(e->data, e->size, s, &addr);
-		if (rc == 0) {
+		if (rc == ELF_SYM_FOUND) {
 			b->symbol = xstrdup(s);
 			b->addr = elf_next_insn(e->data, e->size, addr, &next) == 0 ? next : addr;
 			break;
 		}
-		if (rc != -1)
+		if (rc != ELF_SYM_ABSENT)
 			break;
 	}
 	if (!b->symbol)
 		b->symbol = xstrdup(first ? first : g->symbols);
-	if (rc == -1)
+	if (rc == ELF_SYM_ABSENT)
 		b->problem = xasprintf("/%s has no function %s: the program never calls it (or it "
 				       "was not linked in)", g->elf, b->symbol);
-	else if (rc == -2)
+	else if (rc == ELF_SYM_NOT_ELF)
 		b->problem = xasprintf("cannot read the symbols of /%s (stripped, or not a 64-bit "
 				       "RISC-V program): build it with -g and do not strip it", g->elf);
-	else if (rc == -3)
+	else if (rc == ELF_SYM_PIE)
 		b->problem = xasprintf("/%s is position independent (PIE), so gdb cannot know where "
 				       "%s will be: link it with -static -no-pie", g->elf, b->symbol);
 	free(alts);
 }
 
 struct gdb_bp *
-breakpoints_resolve(const struct check *c, const initramfs_t *archive, const char *vmlinux,
+breakpoints_resolve(const struct check *c, const struct initramfs *archive, const char *vmlinux,
 		    size_t *n)
 {
 	struct gdb_bp *bps = xcalloc(c->ngdb + 1, sizeof(*bps));

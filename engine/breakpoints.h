@@ -22,7 +22,7 @@
 #include "initramfs.h"
 
 /* One gdb_bp per c->gdb[i], in order. archive may be NULL (none booted). */
-struct gdb_bp *breakpoints_resolve(const struct check *c, const initramfs_t *archive,
+struct gdb_bp *breakpoints_resolve(const struct check *c, const struct initramfs *archive,
 				   const char *vmlinux, size_t *n);
 /* Every breakpoint is in user space: the kernel may boot while gdb starts. */
 int breakpoints_user_only(const struct gdb_bp *bps, size_t n);

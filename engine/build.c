@@ -11,7 +11,7 @@
  * their own words.
  */
 #include "build.h"
-#include "initramfs.h"
+#include "cpio_writer.h"
 #include "util.h"
 
 #include <dirent.h>
@@ -241,7 +241,7 @@ static int
 pack_programs(const struct build_job *j, struct result *r)
 {
 	const struct check *c = j->check;
-	cpio_writer_t w;
+	struct cpio_writer w;
 	unsigned char *buf;
 	size_t len;
 

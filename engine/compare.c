@@ -2,7 +2,7 @@
  * compare.c: see compare.h.
  */
 #include "compare.h"
-#include "elfsym.h"
+#include "elffile.h"
 #include "qemu.h"
 #include "util.h"
 

@@ -11,6 +11,7 @@
 #include "boot.h"
 #include "breakpoints.h"
 #include "build.h"
+#include "initcheck.h"
 #include "initramfs.h"
 #include "judge.h"
 #include "rundir.h"
@@ -34,7 +35,7 @@ struct run {
 	char *top;             /* the lab (o->cat->top) */
 	char *learner;         /* the folder checked, or NULL */
 	char *cpio, *kernel, *vmlinux;
-	initramfs_t archive;
+	struct initramfs archive;
 	int have_archive;
 	struct gdb_bp *bps;
 	size_t nbp;
@@ -140,7 +141,7 @@ compare_kernels(struct run *x)
 	}
 	if (r->ncompare < 2 || !c->compare_smaller)
 		return;
-	/* In memory, not the Image: the Image moves in 2 MiB steps (elfsym.h). */
+	/* In memory, not the Image: the Image moves in 2 MiB steps (elffile.h). */
 	long long mine = r->compare[0].memory_bytes, theirs = r->compare[1].memory_bytes;
 	int ok = mine > 0 && theirs > 0 && mine < theirs;
 	human_size(mine, a, sizeof(a));

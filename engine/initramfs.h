@@ -1,15 +1,17 @@
 /*
- * initramfs.h: read, inspect and write newc cpio archives (the initramfs).
+ * initramfs.h: read a newc cpio archive (the initramfs) the way the kernel
+ * unpacks it, and walk paths in it the way the kernel's path walk will.
  *
  * The kernel unpacks the initramfs before it runs /init; if the archive is
- * not what it expects, the learner sees a panic that says little. This module
- * looks at the archive *before* booting and explains in plain words what is
- * wrong: not newc, truncated, no /init, /init not executable, /init built for
- * another machine or linked dynamically.
+ * not newc, or damaged, the learner sees a panic that says little. Reading
+ * it here first turns that into one line that says what is wrong and how to
+ * pack it again. What the kernel will then make of /init is initcheck.h's;
+ * writing an archive is cpio_writer.h's.
  *
- * Pure code: no processes, no global state. Every function is re-entrant.
- * Ownership: an initramfs_t owns its entries and their data; free it with
- * initramfs_release(). Strings returned inside it live as long as it does.
+ * Pure code: no processes, no global state; every function is re-entrant.
+ * Ownership: a struct initramfs owns the archive's bytes and its entries;
+ * initramfs_release() frees both. Entries, their names and their data point
+ * into it and live as long as it does. Out of memory exits (mem.h).
  */
 #ifndef LAB_INITRAMFS_H
 #define LAB_INITRAMFS_H
@@ -26,86 +28,72 @@ struct cpio_entry {
 	const unsigned char *data;   /* points into the archive buffer */
 };
 
-typedef struct {
+struct initramfs {
 	unsigned char *buf;    /* the whole archive, owned */
 	size_t len;
-	struct cpio_entry *entries;
+	struct cpio_entry *entries;  /* in archive order, owned */
 	size_t n;
-} initramfs_t;
+};
 
 /*
  * Parse a newc archive held in buf (ownership of buf passes to the archive,
  * even on failure). Returns 0, or -1 with a one-line, beginner-readable
  * explanation written to err (e.g. "this is a tar archive, not a cpio
- * archive: pack it with cpio -o -H newc"). Recognises and names: tar, gzip,
- * odc (-H odc), old binary cpio, crc newc (accepted), a truncated archive,
- * a missing TRAILER!!! entry, an empty file.
+ * archive: pack it with cpio -o -H newc"). Recognises and names: tar, gzip
+ * and other compressors, odc (-H odc), old binary cpio, crc newc (accepted),
+ * a truncated archive, a missing TRAILER!!! entry, an empty file. On
+ * failure *a is left empty, so initramfs_release() is optional.
  */
-int initramfs_parse(initramfs_t *a, unsigned char *buf, size_t len,
+int initramfs_parse(struct initramfs *a, unsigned char *buf, size_t len,
 		    char *err, size_t errlen);
 
-/* Read a file and parse it; on failure err names the file. */
-int initramfs_load(initramfs_t *a, const char *path, char *err, size_t errlen);
+/* Read a file (or a pipe) and parse it; on failure err names the file. */
+int initramfs_load(struct initramfs *a, const char *path, char *err, size_t errlen);
 
-void initramfs_release(initramfs_t *a);
-
-/* The entry named name ("init", "bin/sh"; a leading "/" or "./" is ignored), or NULL. */
-const struct cpio_entry *initramfs_find(const initramfs_t *a, const char *name);
+/* Free what *a owns and empty it; safe on an empty or released archive. */
+void initramfs_release(struct initramfs *a);
 
 /*
- * What an ELF file is, for diagnoses. Fills *info from the first bytes of a
- * file's data. Returns 0 for an ELF file, -1 if it is not ELF (then
- * info->script_interp is set for a "#!" script, else empty).
+ * The entry named name ("init", "bin/sh"; a leading "/" or "./" is ignored,
+ * and "", "/" name the top folder "."), or NULL. When a name occurs twice,
+ * the later entry wins, as it does when the kernel unpacks. Links are not
+ * followed: initramfs_resolve() does that.
  */
-struct elf_info {
-	int is_64;
-	int machine;              /* e_machine, EM_RISCV is 243 */
-	const char *machine_name; /* "RISC-V", "x86-64", "AArch64", ... */
-	int is_exec;              /* ET_EXEC or ET_DYN */
-	int is_pie;               /* ET_DYN */
-	char interp[256];         /* PT_INTERP, empty for a static binary */
-	char script_interp[256];  /* for "#!" scripts */
+const struct cpio_entry *initramfs_find(const struct initramfs *a, const char *name);
+
+/* How initramfs_resolve() ended. */
+enum initramfs_walk {
+	INITRAMFS_FOUND,       /* *found is the entry (NULL: the top folder) */
+	INITRAMFS_MISSING,     /* a component is not in the archive */
+	INITRAMFS_LOOP,        /* more than 8 symlinks on the way */
+	INITRAMFS_TOO_LONG,    /* a path on the way exceeds 1023 bytes */
 };
-int elf_inspect(const unsigned char *data, size_t size, struct elf_info *info);
 
 /*
- * Inspect the archive as the kernel will use it: is there a runnable /init?
- * Checks /init (following a symlink inside the archive), its execute bit,
- * that it is a 64-bit RISC-V ELF (or a script whose interpreter is in the
- * archive), and that it is static or its interpreter is in the archive; then
- * the same for every other ELF in the archive. extra_required lists names
- * (NULL-terminated, may be NULL) that must be present, e.g. what the
- * learner's file_list.txt names.
+ * Find path in the archive the way the kernel's path walk will find it
+ * after unpacking: component by component from the top ("/init" and
+ * "init" are the same), "." skipped, ".." up one folder (not above the
+ * top), and a symlink met anywhere on the way replaced by its target:
+ * an absolute target from the top, a relative one from the link's own
+ * folder (bin/sh -> busybox is bin/busybox). A component that is neither
+ * a folder nor a link cannot have more after it.
  *
- * Returns the number of problems found (0 = fine). Each problem is one
- * line, appended to out (a NUL-terminated buffer of outlen bytes): what is
- * wrong and the fix, e.g.
- *   "/init is built for x86-64, not RISC-V: compile it with riscv64-linux-gnu-gcc"
+ * *found is set to the entry path leads to on INITRAMFS_FOUND (NULL for
+ * the top folder itself) and to NULL otherwise. On INITRAMFS_MISSING,
+ * missing (if not NULL) gets the first path that is not in the archive,
+ * as the archive stores it ("bin/busybox"). Pure; a may be searched by
+ * several callers at once.
  */
-int initramfs_check(const initramfs_t *a, const char *const *extra_required,
-		    char *out, size_t outlen);
+enum initramfs_walk initramfs_resolve(const struct initramfs *a, const char *path,
+				      const struct cpio_entry **found,
+				      char *missing, size_t missinglen);
 
 /*
- * Writing a newc archive, the way the kernel's usr/gen_init_cpio does:
- * fixed owner 0:0, fixed mtime, entries in the order added, trailer last.
- * The writer builds the archive in memory; cpio_writer_finish() appends
- * the trailer and hands out the buffer (caller frees).
+ * Print n bytes of src into dst (dstlen >= 4) so that any byte is visible
+ * on a terminal: printable ASCII as is, \n \r \t \\ escaped, others as
+ * \xNN; too long ends in "...". For names and bytes from the archive in a
+ * one-line message. Returns dst.
  */
-typedef struct {
-	unsigned char *buf;
-	size_t len, cap;
-	uint32_t ino;
-	int failed;               /* an allocation failed: finish returns -1 */
-} cpio_writer_t;
-
-void cpio_writer_init(cpio_writer_t *w);
-int cpio_add_dir(cpio_writer_t *w, const char *name, uint32_t perm);
-int cpio_add_file(cpio_writer_t *w, const char *name, uint32_t perm,
-		  const void *data, size_t size);
-int cpio_add_symlink(cpio_writer_t *w, const char *name, const char *target);
-int cpio_add_node(cpio_writer_t *w, const char *name, uint32_t perm,
-		  char type /* 'c' or 'b' */, uint32_t major, uint32_t minor);
-int cpio_writer_finish(cpio_writer_t *w, unsigned char **buf, size_t *len);
-void cpio_writer_release(cpio_writer_t *w);
+const char *initramfs_show(char *dst, size_t dstlen, const void *src, size_t n);
 
 #endif

@@ -3,7 +3,8 @@
 #
 #   fuzz_check      check_parse_text + the UART matcher  (engine/check.c, checkline.c,
 #                   pattern.c, match.c)
-#   fuzz_initramfs  initramfs_parse/_check + ELF readers  (engine/initramfs.c, elfsym.c)
+#   fuzz_initramfs  initramfs_parse/_resolve/_check + ELF readers
+#                   (engine/initramfs.c, initcheck.c, elffile.c)
 #
 # Needs clang with the libFuzzer runtime (Debian: clang, libclang-rt-14-dev).
 # CLANG=... picks the compiler (default: clang, else clang-14). ENGINE=DIR
@@ -36,4 +37,4 @@ build() {
 }
 e=${ENGINE:-engine}
 build fuzz_check "$e/check.c" "$e/checkline.c" "$e/pattern.c" "$e/match.c" "$e/mem.c" "$e/strbuf.c" "$e/fs.c"
-build fuzz_initramfs "$e/initramfs.c" "$e/elfsym.c"
+build fuzz_initramfs "$e/initramfs.c" "$e/initcheck.c" "$e/elffile.c" "$e/mem.c"

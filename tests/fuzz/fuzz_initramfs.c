@@ -1,18 +1,21 @@
 /*
- * fuzz_initramfs.c: libFuzzer target for the newc reader and inspector
- * (engine/initramfs.c) and the ELF symbol reader (engine/elfsym.c).
+ * fuzz_initramfs.c: libFuzzer target for the newc reader and its path walk
+ * (engine/initramfs.c), the /init inspection (engine/initcheck.c) and the
+ * ELF reader (engine/elffile.c).
  *
  * The input is the archive. It is copied into a buffer of exactly its size
  * (so that AddressSanitizer sees any read past the end), which
- * initramfs_parse() owns from then on. When it parses: look up init, run
- * initramfs_check() with a small list of required names (into a roomy and
- * a tiny report buffer), and run elf_inspect(), elf_symbol() and
- * elf_next_insn() on every entry's data. When it does not, the ELF readers
- * get the raw input, so they are fuzzed directly too.
+ * initramfs_parse() owns from then on. When it parses: look up a few
+ * names, run initramfs_check() with a small list of required names
+ * (into a roomy and a tiny report buffer), and run elf_inspect(),
+ * elf_symbol(), elf_next_insn() and elf_loaded_size() on every entry's
+ * data. When it does not, the ELF readers get the raw input, so they are
+ * fuzzed directly too.
  *
  * Build and run: tests/fuzz/build.sh, tests/fuzz/run.sh SECONDS.
  */
-#include "elfsym.h"
+#include "elffile.h"
+#include "initcheck.h"
 #include "initramfs.h"
 
 #include <stdint.h>
@@ -25,17 +28,17 @@ static void
 elves(const unsigned char *d, size_t n)
 {
 	struct elf_info info;
-	uint64_t addr, next;
+	uint64_t addr, next, bytes;
 	static const char *const syms[] = {"main", "main.main", "fork", "_start", ""};
 
-	if (elf_inspect(d, n, &info) == 0) {
+	if (elf_inspect(d, n, &info) != ELF_READ_NOT_ELF) {
 		if (!memchr(info.interp, '\0', sizeof info.interp) || !info.machine_name)
 			abort();
 	} else if (!memchr(info.script_interp, '\0', sizeof info.script_interp)) {
 		abort();
 	}
 	for (size_t i = 0; i < sizeof syms / sizeof syms[0]; i++)
-		if (elf_symbol(d, n, syms[i], &addr) == 0) {
+		if (elf_symbol(d, n, syms[i], &addr) == ELF_SYM_FOUND) {
 			(void)elf_next_insn(d, n, addr, &next);
 			(void)elf_next_insn(d, n, addr + 1, &next);
 		}
@@ -44,6 +47,7 @@ elves(const unsigned char *d, size_t n)
 	(void)elf_next_insn(d, n, 0x10000, &next);
 	(void)elf_next_insn(d, n, UINT64_MAX, &next);
 	(void)elf_next_insn(d, n, UINT64_MAX - 1, &next);
+	(void)elf_loaded_size(d, n, &bytes);
 }
 
 int
@@ -52,7 +56,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static const char *const required[] = {
 		"init", "/little_shell", "./bin/sh", "bin/", "/", "", "dev/console", NULL
 	};
-	initramfs_t a;
+	struct initramfs a;
 	char err[512], out[4096], tiny[48];
 	unsigned char *buf = malloc(size ? size : 1);
 

@@ -6,10 +6,10 @@
  * make them again:
  *
  *	cc -std=c11 -D_GNU_SOURCE -Iengine -o build/fuzz/gen_seeds \
- *	    tests/fuzz/gen_seeds.c engine/initramfs.c
+ *	    tests/fuzz/gen_seeds.c engine/cpio_writer.c engine/mem.c
  *	build/fuzz/gen_seeds tests/fuzz/corpus-initramfs
  */
-#include "initramfs.h"
+#include "cpio_writer.h"
 
 #include <elf.h>
 #include <stdio.h>
@@ -106,7 +106,7 @@ make_elf(unsigned char *d, size_t cap, int machine, const char *interp)
 }
 
 static int
-save(const char *dir, const char *name, cpio_writer_t *w)
+save(const char *dir, const char *name, struct cpio_writer *w)
 {
 	unsigned char *buf;
 	size_t len;
@@ -131,7 +131,7 @@ main(int argc, char **argv)
 {
 	unsigned char elf[1024];
 	size_t n;
-	cpio_writer_t w;
+	struct cpio_writer w;
 	const char *dir = argc > 1 ? argv[1] : ".";
 	static const char script[] = "#!/bin/sh\r\necho hi\r\n";
 
