@@ -30,22 +30,14 @@ resolve_kernel(struct gdb_bp *b, const char *sym, const unsigned char *kdata, si
 static void
 resolve_user(struct gdb_bp *b, const struct gdb_expect *g, const struct initramfs *archive)
 {
-	const struct cpio_entry *e = archive ? initramfs_find(archive, g->elf) : NULL;
+	const struct cpio_entry *e = NULL;
 	char *alts = xstrdup(g->symbols), *save = NULL;
 	char *first = strtok_r(alts, "|", &save);
 	enum elf_sym rc = ELF_SYM_ABSENT;
 
 	/* Follow symlinks inside the archive (bin/sh -> busybox). */
-	for (int hops = 0; e && (e->mode & 0170000) == 0120000 && hops < 8; hops++) {
-		/* A relative target is relative to the link's own folder. */
-		char *target = xstrndup((const char *)e->data, e->size);
-		const char *slash = strrchr(e->name, '/');
-		char *path = target[0] == '/' || !slash ? xstrdup(target)
-			: xasprintf("%.*s/%s", (int)(slash - e->name), e->name, target);
-		e = initramfs_find(archive, path);
-		free(path);
-		free(target);
-	}
+	if (archive)
+		initramfs_resolve(archive, g->elf, &e, NULL, 0);
 	if (!e) {
 		b->symbol = xstrdup(first ? first : g->symbols);
 		b->problem = xasprintf("the archive has no /%s, so its %s could not be watched",

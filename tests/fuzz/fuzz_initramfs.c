@@ -5,8 +5,8 @@
  *
  * The input is the archive. It is copied into a buffer of exactly its size
  * (so that AddressSanitizer sees any read past the end), which
- * initramfs_parse() owns from then on. When it parses: look up a few
- * names, run initramfs_check() with a small list of required names
+ * initramfs_parse() owns from then on. When it parses: look up and walk to
+ * a few paths, run initramfs_check() with a small list of required names
  * (into a roomy and a tiny report buffer), and run elf_inspect(),
  * elf_symbol(), elf_next_insn() and elf_loaded_size() on every entry's
  * data. When it does not, the ELF readers get the raw input, so they are
@@ -56,8 +56,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static const char *const required[] = {
 		"init", "/little_shell", "./bin/sh", "bin/", "/", "", "dev/console", NULL
 	};
+	static const char *const walks[] = {
+		"init", "/bin/sh", "bin/../lib/ld-linux-riscv64-lp64d.so.1", "./", "..", NULL
+	};
+	const struct cpio_entry *found;
 	struct initramfs a;
-	char err[512], out[4096], tiny[48];
+	char err[512], out[4096], tiny[48], miss[64];
 	unsigned char *buf = malloc(size ? size : 1);
 
 	if (!buf)
@@ -75,6 +79,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	(void)initramfs_find(&a, "init");
 	(void)initramfs_find(&a, "/init");
 	(void)initramfs_find(&a, "./");
+	for (size_t i = 0; walks[i]; i++) {
+		enum initramfs_walk w = initramfs_resolve(&a, walks[i], &found, miss, sizeof miss);
+		if ((w != INITRAMFS_FOUND && found) || !memchr(miss, '\0', sizeof miss) ||
+		    (found && (found < a.entries || found >= a.entries + a.n)))
+			abort();
+	}
 	out[0] = '\0';
 	int problems = initramfs_check(&a, required, out, sizeof out);
 	if (problems < 0 || !memchr(out, '\0', sizeof out))

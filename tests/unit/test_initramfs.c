@@ -295,6 +295,132 @@ TEST(load_names_the_file)
 }
 
 /* ------------------------------------------------------------------ */
+/* The path walk                                                        */
+/* ------------------------------------------------------------------ */
+
+/* An archive laid out like a BusyBox system, with links of every kind. */
+static int
+walk_archive(struct initramfs *a)
+{
+	struct cpio_writer w;
+	unsigned char elf[512];
+	size_t n = rv64_static(elf);
+	char name[16], target[16];
+	int i;
+
+	cpio_writer_init(&w);
+	cpio_add_dir(&w, "bin", 0755);
+	cpio_add_file(&w, "bin/busybox", 0755, elf, n);
+	cpio_add_symlink(&w, "bin/sh", "busybox");		/* relative */
+	cpio_add_symlink(&w, "init", "/bin/sh");		/* absolute */
+	cpio_add_dir(&w, "usr", 0755);
+	cpio_add_dir(&w, "usr/lib", 0755);
+	cpio_add_file(&w, "usr/lib/ld.so", 0755, elf, n);
+	cpio_add_symlink(&w, "lib", "usr/lib");			/* a folder */
+	cpio_add_symlink(&w, "usr/up", "../bin/sh");		/* .. in it */
+	cpio_add_symlink(&w, "a", "b");
+	cpio_add_symlink(&w, "b", "a");
+	cpio_add_symlink(&w, "me", "./me");
+	cpio_add_symlink(&w, "dang", "gone/x");
+	/* c0 -> c1 -> ... -> c8 -> bin/busybox: 9 links from c0, 8 from c1. */
+	for (i = 0; i <= 8; i++) {
+		snprintf(name, sizeof name, "c%d", i);
+		if (i < 8)
+			snprintf(target, sizeof target, "c%d", i + 1);
+		else
+			snprintf(target, sizeof target, "bin/busybox");
+		cpio_add_symlink(&w, name, target);
+	}
+	return finish_parse(&w, a);
+}
+
+TEST(resolve_follows_links_like_the_kernel)
+{
+	static const char *const to_busybox[] = {
+		"bin/busybox", "/bin/busybox", "./bin/busybox", "bin/sh",
+		"/bin/sh", "init", "/init", "bin/./sh", "bin//sh",
+		"usr/lib/../../bin/sh", "/../../bin/busybox", "usr/up", "c1",
+	};
+	const struct cpio_entry *e, *busybox;
+	struct initramfs a;
+	char miss[64];
+	size_t i;
+
+	if (walk_archive(&a) < 0) {
+		CHECK(!"the walk's archive parses");
+		return;
+	}
+	busybox = initramfs_find(&a, "bin/busybox");
+	CHECK(busybox != NULL);
+	for (i = 0; i < sizeof to_busybox / sizeof to_busybox[0]; i++) {
+		e = NULL;
+		CHECK(initramfs_resolve(&a, to_busybox[i], &e, miss, sizeof miss) ==
+		    INITRAMFS_FOUND);
+		if (e != busybox)
+			CHECK_STREQ(to_busybox[i], "leads to bin/busybox");
+		CHECK_STREQ(miss, "");
+	}
+	/* A link to a folder, in the middle of the path. */
+	CHECK(initramfs_resolve(&a, "lib/ld.so", &e, miss, sizeof miss) == INITRAMFS_FOUND);
+	CHECK(e == initramfs_find(&a, "usr/lib/ld.so"));
+	CHECK(initramfs_resolve(&a, "lib", &e, miss, sizeof miss) == INITRAMFS_FOUND);
+	CHECK(e == initramfs_find(&a, "usr/lib"));
+	/* The top folder needs no entry. */
+	e = busybox;
+	CHECK(initramfs_resolve(&a, "/", &e, miss, sizeof miss) == INITRAMFS_FOUND);
+	CHECK(e == NULL);
+	CHECK(initramfs_resolve(&a, "", &e, NULL, 0) == INITRAMFS_FOUND && e == NULL);
+	CHECK(initramfs_resolve(&a, "bin/..", &e, NULL, 0) == INITRAMFS_FOUND && e == NULL);
+	initramfs_release(&a);
+}
+
+TEST(resolve_explains_what_is_missing)
+{
+	const struct cpio_entry *e;
+	struct initramfs a;
+	char miss[64], tiny[4], *longpath;
+
+	if (walk_archive(&a) < 0) {
+		CHECK(!"the walk's archive parses");
+		return;
+	}
+	e = initramfs_find(&a, "init");
+	CHECK(initramfs_resolve(&a, "bin/nothing", &e, miss, sizeof miss) ==
+	    INITRAMFS_MISSING);
+	CHECK(e == NULL);
+	CHECK_STREQ(miss, "bin/nothing");
+	CHECK(initramfs_resolve(&a, "/nodir/x", &e, miss, sizeof miss) == INITRAMFS_MISSING);
+	CHECK_STREQ(miss, "nodir");
+	/* A file is not a folder: nothing is below it. */
+	CHECK(initramfs_resolve(&a, "bin/busybox/x", &e, miss, sizeof miss) ==
+	    INITRAMFS_MISSING);
+	CHECK_STREQ(miss, "bin/busybox");
+	CHECK(initramfs_resolve(&a, "init/", &e, miss, sizeof miss) == INITRAMFS_MISSING);
+	CHECK_STREQ(miss, "bin/busybox");
+	/* A dangling link names the first piece of its target that is missing. */
+	CHECK(initramfs_resolve(&a, "dang", &e, miss, sizeof miss) == INITRAMFS_MISSING);
+	CHECK_STREQ(miss, "gone");
+	CHECK(initramfs_resolve(&a, "dang", &e, NULL, 0) == INITRAMFS_MISSING);
+	CHECK(initramfs_resolve(&a, "bin/nothing", &e, tiny, sizeof tiny) ==
+	    INITRAMFS_MISSING);
+	CHECK_STREQ(tiny, "bin");
+	/* Loops, and a chain one link too long. */
+	CHECK(initramfs_resolve(&a, "a", &e, miss, sizeof miss) == INITRAMFS_LOOP);
+	CHECK(e == NULL);
+	CHECK(initramfs_resolve(&a, "me", &e, miss, sizeof miss) == INITRAMFS_LOOP);
+	CHECK(initramfs_resolve(&a, "b/x", &e, miss, sizeof miss) == INITRAMFS_LOOP);
+	CHECK(initramfs_resolve(&a, "c0", &e, miss, sizeof miss) == INITRAMFS_LOOP);
+	/* Too long to walk. */
+	longpath = malloc(2001);
+	memset(longpath, 'x', 2000);
+	longpath[2000] = '\0';
+	CHECK(initramfs_resolve(&a, longpath, &e, miss, sizeof miss) == INITRAMFS_TOO_LONG);
+	CHECK(e == NULL);
+	free(longpath);
+	initramfs_release(&a);
+}
+
+/* ------------------------------------------------------------------ */
 /* GNU cpio, tar, gzip                                                */
 /* ------------------------------------------------------------------ */
 
@@ -385,6 +511,8 @@ main(void)
 	RUN(find_and_names);
 	RUN(concatenated_archives_like_the_kernel);
 	RUN(load_names_the_file);
+	RUN(resolve_follows_links_like_the_kernel);
+	RUN(resolve_explains_what_is_missing);
 	RUN(we_read_gnu_cpio_archives);
 	rc = unit_summary();
 	tmpdir_remove(tmpdir);
