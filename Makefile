@@ -89,7 +89,7 @@ build/asan/%.o: engine/%.c $(HEADERS)
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(patsubst tests/unit/%.c,build/unit/%,$(UNIT_SRC))
 
-build/unit/test_%: tests/unit/test_%.c $(ENGINE) $(HEADERS) tests/unit/unit.h
+build/unit/test_%: tests/unit/test_%.c $(ENGINE) $(HEADERS) $(wildcard tests/unit/*.h)
 	@mkdir -p build/unit
 	$(CC) $(WARN) $(SANFLAGS) -Iengine -Itests/unit -o $@ $< $(ENGINE)
 

@@ -4,7 +4,7 @@
  * Stage 06 asks what removing drivers bought. For each kernel the runner
  * takes two sizes: the Image's (the file QEMU loads) and the kernel's in
  * memory (its vmlinux's loaded segments: code, data, bss; the Image moves
- * in 2 MiB steps, see elfsym.h), then boots it `boots` times up to the
+ * in 2 MiB steps, see elffile.h), then boots it `boots` times up to the
  * line "Run /init as init process" and stops QEMU there. The kernels take
  * turns (A B A B ...), so a busy moment of the host costs both alike.
  * Two times per boot, and the median of each is reported:
