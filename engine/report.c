@@ -50,12 +50,14 @@ report_text(FILE *f, const struct result *r, int color, int verbose)
 		fprintf(f, "The build stopped here (the compiler's own words):\n");
 		indent(f, "  ", r->build_errors);
 	}
+	const char *said = NULL;   /* a detail shown just above is not repeated */
 	for (size_t i = 0; i < r->nitems; i++) {
 		const struct item *it = &r->items[i];
 		fprintf(f, "  %s%-9s%s %-8s %s\n", color ? (it->ok ? C_GREEN : C_RED) : "", item_mark(it),
 			color ? C_OFF : "", item_kind_name(it->kind), it->text);
-		if (item_shows_detail(it))
+		if (item_shows_detail(it) && !(said && !strcmp(said, it->detail)))
 			fprintf(f, "  %s%19s%s%s\n", dim, "", it->detail, off);
+		said = item_shows_detail(it) ? it->detail : NULL;
 	}
 	if (r->ncompare) {
 		fprintf(f, "%sThe same archive on each kernel (median of %d boots):%s\n", on,
