@@ -1,9 +1,9 @@
 #!/bin/sh
 # busybox/build.sh: build BusyBox as one static riscv64 binary for the guest.
 #
-# Source:  Debian's own `busybox` source package (1.35.0 in bookworm, with
-#          Debian's patches), fetched once with `apt-get source` and unpacked
-#          into build/src/busybox-VERSION/.
+# Source:  the distribution's own `busybox` source package (1.35.0 in Debian
+#          12, 1.37.0 in Debian 13, with Debian's patches), fetched once with
+#          `apt-get source` and unpacked into build/src/busybox-VERSION/.
 # Config:  `make defconfig` + busybox/lab.config (a fragment, see its header).
 # Output:  build/busybox/ (BusyBox's O= folder), holding .config and the
 #          binary build/busybox/busybox that goes into the initramfs.
@@ -17,6 +17,9 @@
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
+lib_name=busybox
+# shellcheck source=../tools/buildlib.sh
+. "$top/tools/buildlib.sh"
 frag=$top/busybox/lab.config
 aptdir=$top/build/apt           # apt's private lists, cache and download folder
 unpacked=$top/build/src/.busybox-unpacked   # stamp: names the unpacked tree
@@ -24,16 +27,17 @@ out=$top/build/busybox
 log=$out/build.log
 jobs=${JOBS:-$(nproc)}
 
-die() { echo "busybox: $*" >&2; exit 1; }
+die() { lib_die "$@"; }
 
 # 0. Nothing to do? The binary exists, the fragment is the one it was built
-#    from, and neither .config nor this script changed since. This test runs
+#    from, and neither .config nor the scripts changed since. This test runs
 #    first and costs a few milliseconds. (`-nt`, "newer than", is not in
 #    POSIX but every sh the lab meets has it: dash, bash, busybox ash.)
 # shellcheck disable=SC3013
 if [ -e "$unpacked" ] && [ -x "$out/busybox" ] && [ -e "$out/.built" ] &&
 	cmp -s "$frag" "$out/.fragment-built" &&
-	[ ! "$out/.config" -nt "$out/.built" ] && [ ! "$0" -nt "$out/.built" ]; then
+	[ ! "$out/.config" -nt "$out/.built" ] && [ ! "$0" -nt "$out/.built" ] &&
+	[ ! "$top/tools/buildlib.sh" -nt "$out/.built" ]; then
 	echo "busybox: up to date, nothing to do (build/busybox/busybox)"
 	exit 0
 fi
@@ -209,20 +213,17 @@ if [ ! -e "$out/.config" ] || ! cmp -s "$frag" "$out/.fragment-applied"; then
 	# Put each line of the fragment in place of defconfig's line for the
 	# same symbol: build a sed script that deletes those lines, then append.
 	sym='CONFIG_[A-Za-z0-9_]*'
-	grep -E '^(CONFIG_[A-Za-z0-9_]+=|# CONFIG_[A-Za-z0-9_]+ is not set)' "$frag" |
+	lib_fragment_lines "$frag" |
 		sed -e "s/^# \($sym\) is not set\$/\1/" -e 's/=.*//' |
 		sed -e 's|.*|/^&=/d\n/^# & is not set$/d|' >"$out/.fragment.sed"
 	sed -i -f "$out/.fragment.sed" "$out/.config"
 	rm -f "$out/.fragment.sed"
-	grep -E '^(CONFIG_[A-Za-z0-9_]+=|# CONFIG_[A-Za-z0-9_]+ is not set)' "$frag" >>"$out/.config"
+	lib_fragment_lines "$frag" >>"$out/.config"
 	# oldconfig asks about every symbol whose dependencies changed; the
 	# empty answers from `yes ""` take each default.
 	yes "" | bbmake oldconfig >>"$log" 2>&1 || die "oldconfig failed, see $log"
 	# Every line of the fragment must stand in .config exactly.
-	missing=$(grep -E '^(CONFIG_[A-Za-z0-9_]+=|# CONFIG_[A-Za-z0-9_]+ is not set)' "$frag" |
-		while IFS= read -r line; do
-			grep -qxF "$line" "$out/.config" || echo "  $line"
-		done)
+	missing=$(lib_fragment_missing "$frag" "$out/.config")
 	if [ -n "$missing" ]; then
 		printf 'busybox: these lines of busybox/lab.config are not in the final .config\n%s\n' "$missing" >&2
 		die "a symbol that does not exist, or whose dependencies are off, is dropped silently by Kconfig; fix busybox/lab.config (menuconfig's / search shows each symbol's dependencies)"
@@ -237,36 +238,15 @@ fi
 #    is what the last full build counted, or a measured first guess.
 total=$(cat "$out/.steps" 2>/dev/null || echo 640)
 start=$(date +%s)
-tty=0
-[ -t 1 ] && tty=1
-# mawk (Debian's default awk) reads a pipe in 4 KB blocks, which would make
-# the line jump by a hundred files at a time; -W interactive makes it read
-# line by line. gawk reads line by line anyway and has no such option.
-awkline=
-case $(awk -W version 2>&1 </dev/null) in mawk*) awkline="-W interactive" ;; esac
 set +e
-# shellcheck disable=SC2086  # $awkline is empty or two words
-{
-	bbmake -j"$jobs" busybox 2>&1
-	echo "__rc=$?"
-} | tee -a "$log" | awk $awkline -f "$top/tools/progress.awk" -v name=busybox \
-	-v total="$total" -v start="$start" -v tty="$tty" -v steps="$out/.steps.new"
+lib_progress "busybox(${src##*/busybox-})" "$total" "$out" "$log" bbmake -j"$jobs" busybox
 rc=$?
 set -e
 if [ $rc -ne 0 ]; then
-	echo "busybox: build failed; the full log is $log, its last 30 lines:" >&2
-	grep -v "^__rc=" "$log" | tail -n 30 >&2
+	lib_fail_tail "the build" "$log"
 	exit 1
 fi
-# Keep the count of a full build as the next total (a small rebuild would make
-# the next full build's progress line run past 100%).
-steps=$(cat "$out/.steps.new")
-if [ "$steps" -gt "$((total / 2))" ]; then
-	mv "$out/.steps.new" "$out/.steps"
-	echo $(($(date +%s) - start)) >"$out/.build-seconds"   # for bench/run.sh
-else
-	rm -f "$out/.steps.new"
-fi
+lib_keep_steps "$out" "$total" "$start"
 cp "$frag" "$out/.fragment-built"
 touch "$out/.built"
 echo "busybox: $(du -h "$out/busybox" | cut -f1) static riscv64 binary ready in $(($(date +%s) - start)) s: build/busybox/busybox"
