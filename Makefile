@@ -3,9 +3,11 @@
 #   make start      install what is missing, build the kernel and lab-runner,
 #                   then start the lab (./lab-runner next)
 #   make test       the whole test suite: unit tests and real QEMU boots
+#   make test-debian13  as root: the README's two commands in a fresh Debian 13
 #
 #   make setup      install the Debian packages the lab needs (idempotent)
-#   make kernel     build the lab kernel (KCONFIG=defconfig: the stock one)
+#   make kernel     build the lab kernel (KCONFIG=defconfig: the stock one;
+#                   KSRC=PATH: from this kernel tarball or tree, remembered)
 #   make menuconfig change the kernel configuration (KCONFIG=lab|defconfig)
 #   make busybox    fetch Debian's BusyBox source and build it static for riscv64
 #   make lab-runner build the runner only
@@ -19,8 +21,9 @@
 
 KCONFIG ?= lab
 KOUT     = build/kernel/$(KCONFIG)
-KIMAGE   = $(KOUT)/arch/riscv/boot/Image
-KTARBALL = /usr/src/linux-source-6.1.tar.xz
+# The kernel source: empty for the one kernel/build.sh finds (the last KSRC
+# given, else the distribution's linux-source-X.Y).
+KSRC    ?=
 
 CC      ?= cc
 CFLAGS  ?= -O2 -g
@@ -31,7 +34,7 @@ OBJ      = $(patsubst engine/%.c,build/obj/%.o,$(ENGINE))
 ASAN_OBJ = $(patsubst engine/%.c,build/asan/%.o,$(ENGINE))
 SANFLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
 
-.PHONY: all start setup kernel menuconfig busybox asan test unit-tests \
+.PHONY: all start setup kernel menuconfig busybox asan test test-debian13 unit-tests \
 	integration-tests bench clean distclean
 
 all: lab-runner
@@ -40,20 +43,17 @@ start: setup kernel busybox lab-runner
 	./lab-runner next
 
 setup:
-	@tools/setup.sh
+	@KSRC='$(KSRC)' tools/setup.sh
 
-# The kernel is rebuilt only when one of its inputs changed: the fragment,
-# the build script, the source tarball, or a .config edited by menuconfig.
-# When nothing changed this is a few stat() calls, not a kbuild walk.
+# kernel/build.sh knows when nothing changed (the same source, fragment,
+# .config and scripts as the last build): then it is a few stat() calls and
+# one line, not a kbuild walk.
 kernel: setup
-	@$(MAKE) --no-print-directory $(KOUT)/.built
-
-$(KOUT)/.built: kernel/build.sh $(if $(filter lab,$(KCONFIG)),kernel/lab.config) $(KTARBALL) $(wildcard $(KOUT)/.config)
-	@kernel/build.sh $(KCONFIG)
+	@KSRC='$(KSRC)' kernel/build.sh $(KCONFIG)
 
 menuconfig: setup
-	@test -e $(KOUT)/.config || kernel/build.sh $(KCONFIG)
-	$(MAKE) -C build/src/linux-source-6.1 O=$(CURDIR)/$(KOUT) ARCH=riscv \
+	@test -e $(KOUT)/.config || KSRC='$(KSRC)' kernel/build.sh $(KCONFIG)
+	$(MAKE) -C $(KOUT)/source O=$(CURDIR)/$(KOUT) ARCH=riscv \
 		CROSS_COMPILE=riscv64-linux-gnu- menuconfig
 	@echo "menuconfig: saved $(KOUT)/.config; 'make kernel KCONFIG=$(KCONFIG)' rebuilds with it"
 
@@ -62,7 +62,7 @@ menuconfig: setup
 busybox: setup
 	@$(MAKE) --no-print-directory build/busybox/busybox
 
-build/busybox/busybox: busybox/build.sh busybox/lab.config
+build/busybox/busybox: busybox/build.sh busybox/lab.config tools/buildlib.sh
 	@busybox/build.sh
 
 # The command layer: lab-runner.c (the table) and commands/*.c (the bodies).
@@ -98,9 +98,14 @@ unit-tests: $(UNIT_BIN)
 # Stage 06 compares the learner's kernel with the stock defconfig: the
 # tests need it too (about 10 min the first time, then nothing).
 test: kernel busybox lab-runner asan unit-tests
-	@tools/setup.sh --test
+	@KSRC='$(KSRC)' tools/setup.sh --test
 	@$(MAKE) --no-print-directory kernel KCONFIG=defconfig
 	@tests/run.sh
+
+# The README's two commands in a fresh Debian 13 made with debootstrap (as
+# root; about N minutes): see tests/distro/debian13.sh.
+test-debian13:
+	@tests/distro/debian13.sh
 
 bench: setup kernel lab-runner
 	@bench/run.sh

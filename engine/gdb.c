@@ -18,7 +18,8 @@ gdb_task_offsets(const char *vmlinux, const char *cache_path, int *pid_off, int 
 	struct stat vs, cs;
 	char *text = NULL;
 
-	/* The cache is good while it is newer than the kernel it describes. */
+	/* The cache is good while it is newer than the kernel it describes.
+	 * kernel/build.sh writes it for every kernel it builds. */
 	if (stat(vmlinux, &vs) < 0)
 		return -1;
 	if (stat(cache_path, &cs) == 0 && cs.st_mtime >= vs.st_mtime &&
@@ -28,13 +29,31 @@ gdb_task_offsets(const char *vmlinux, const char *cache_path, int *pid_off, int 
 		if (ok)
 			return *pid_off > 0 ? 0 : -1;
 	}
-	char *expr = xstrdup("printf \"%d %d\\n\", &((struct task_struct *)0)->pid, "
-			     "&((struct task_struct *)0)->comm");
-	char *argv[] = {"gdb-multiarch", "-q", "-nx", "-batch", (char *)vmlinux, "-ex", expr, NULL};
+	/* No answer yet: ask gdb as the build does, with the one command file
+	 * (kernel/task-offsets.gdb) of the lab that holds this vmlinux, the
+	 * nearest folder above it that has one (build/kernel/lab/vmlinux: the
+	 * third; a check's build/runs/STAGE.X/src/vmlinux: the fourth). */
+	*pid_off = *comm_off = -1;
+	char *dir = xstrdup(vmlinux), *script = NULL;
+	for (int up = 0; up < 8 && !script; up++) {
+		char *slash = strrchr(dir, '/');
+		if (slash)
+			*slash = '\0';
+		char *p = xasprintf("%s/kernel/task-offsets.gdb", !slash ? "." : *dir ? dir : "");
+		if (is_file(p))
+			script = p;
+		else
+			free(p);
+		if (!slash)
+			break;
+	}
+	free(dir);
+	if (!script)
+		return -1;
+	char *argv[] = {"gdb-multiarch", "-q", "-nx", "-batch", "-x", script, (char *)vmlinux, NULL};
 	char *log = xasprintf("%s.log.%d", cache_path, (int)getpid());
 	int rc = run_succeeded(run_logged(argv, NULL, log, 60000, -1)) ? 0 : -1;
-	free(expr);
-	*pid_off = *comm_off = -1;
+	free(script);
 	if (rc == 0 && read_file(log, &text, NULL) == 0) {
 		/* The answer is the last line that is two numbers. */
 		for (char *l = text; l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
