@@ -103,7 +103,7 @@ test: kernel busybox lab-runner asan unit-tests
 	@tests/run.sh
 
 # The README's two commands in a fresh Debian 13 made with debootstrap (as
-# root; about N minutes): see tests/distro/debian13.sh.
+# root; more than an hour on two cores): see tests/distro/debian13.sh.
 test-debian13:
 	@tests/distro/debian13.sh
 
