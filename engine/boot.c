@@ -122,15 +122,30 @@ qemu_options(const struct boot *b, const struct boot_job *j, int early, struct q
 static int
 gdb_arm(struct boot *b, const struct boot_job *j, struct result *r)
 {
-	int pid_off = -1, comm_off = -1;
+	int off[OFF_N];
 	char *cache = xasprintf("%s.task-offsets", j->vmlinux);
+	char err[512];
+	struct sb witness;
 	int rc;
 
-	b->have_pids = gdb_task_offsets(j->vmlinux, cache, &pid_off, &comm_off) == 0;
+	b->have_pids = gdb_task_offsets(j->vmlinux, cache, off) == 0;
+	sb_init(&witness);
+	if (j->witness) {
+		struct witness_kernel k;
+		if (!b->have_pids)
+			b->witness_error = xasprintf("the kernel %s has no debug info, so the witness "
+						     "cannot tell processes apart", j->vmlinux);
+		else if (witness_kernel_read(&k, j->vmlinux, off, err, sizeof(err)) < 0)
+			b->witness_error = xstrdup(err);
+		else
+			witness_script(&k, &witness);
+	}
 	phase_mark(b->clock, "gdb: connect, breakpoints, continue");
 	rc = gdb_watch(&b->g, j->dir->gdb_script, j->bps, j->nbp, j->dir->socket,
-		       b->have_pids ? pid_off : -1, comm_off);
+		       b->have_pids ? off[OFF_PID] : -1, off[OFF_COMM],
+		       witness.len ? witness.buf : NULL);
 	strv_pushf(&r->commands, "gdb-multiarch -q -nx < %s", j->dir->gdb_script);
+	sb_release(&witness);
 	free(cache);
 	return rc;
 }
@@ -240,6 +255,7 @@ boot_release(struct boot *b)
 	matcher_release(&b->m);
 	gdb_release(&b->g);
 	boot_seen_release(&b->seen);
+	free(b->witness_error);
 	if (b->gdb_fd >= 0)
 		close(b->gdb_fd);
 	memset(b, 0, sizeof(*b));

@@ -38,6 +38,7 @@ struct boot_job {
 	const struct gdb_bp *bps;    /* one per check->gdb line */
 	size_t nbp;
 	int grading;                 /* always count instructions (same bytes every run) */
+	int witness;                 /* record what each process did (engine/witness.h) */
 	int sigfd;                   /* readable: stop now; -1 if none */
 	const struct phase_clock *clock;
 };
@@ -48,6 +49,7 @@ struct boot {
 	struct boot_seen seen;
 	struct boot_end end;
 	int have_pids;               /* gdb's hits carry PIDs */
+	char *witness_error;         /* the witness was asked for but cannot watch, or NULL */
 	int gdb_fd;                  /* gdb's listening socket, handed to QEMU; -1 */
 	const struct phase_clock *clock;
 };

@@ -32,7 +32,7 @@ struct parse {
 	unsigned seen;         /* settings given already: bit i for directives[i] */
 	/* The pattern the line before made, for `explain`: its kind, its
 	 * thread and its index (the arrays move as they grow). */
-	enum { LAST_NONE, LAST_EXPECT, LAST_ANYWHERE, LAST_REJECT } last_kind;
+	enum { LAST_NONE, LAST_EXPECT, LAST_ANYWHERE, LAST_REJECT, LAST_SEND } last_kind;
 	size_t last_thread, last_idx;
 	int sources_line;
 };
@@ -227,6 +227,9 @@ d_send(struct parse *p, const char *v)
 	struct step *s = add_step(p, STEP_SEND);
 	s->text = xstrdup(v);
 	s->prompt = p->t->nprompts ? &p->t->prompts[p->t->nprompts - 1] : NULL;
+	p->last_kind = LAST_SEND;
+	p->last_thread = (size_t)(p->t - p->c->threads);
+	p->last_idx = p->t->n - 1;
 	return 0;
 }
 
@@ -309,6 +312,124 @@ d_explain(struct parse *p, const char *v)
 		return fail(p, "that line is explained already");
 	pat->why = xstrdup(v);
 	return 0;
+}
+
+/* A new witness rule, kept even if its line turns out wrong (release frees it). */
+static struct wrule *
+add_wrule(struct parse *p, enum wrule_kind kind, const char *directive, const char *v)
+{
+	struct check *c = p->c;
+	c->wrules = xrealloc(c->wrules, (c->nwrules + 1) * sizeof(*c->wrules));
+	struct wrule *w = &c->wrules[c->nwrules++];
+	memset(w, 0, sizeof(*w));
+	w->kind = kind;
+	w->anywhere = -1;
+	w->line = p->line;
+	w->text = xasprintf("%s %s", directive, v);
+	return w;
+}
+
+/* One word of a WHO: pid=N, pid!=N, child-of=PROGRAM, or a PROGRAM. */
+static int
+who_word(struct parse *p, struct wwho *who, const char *a)
+{
+	if (!strncmp(a, "pid=", 4))
+		return parse_int(p, a + 4, 1, 1 << 22, &who->pid);
+	if (!strncmp(a, "pid!=", 5))
+		return parse_int(p, a + 5, 1, 1 << 22, &who->not_pid);
+	if (!strncmp(a, "child-of=", 9) && a[9]) {
+		free(who->child_of);
+		who->child_of = xstrdup(a + 9);
+		return 0;
+	}
+	if (strchr(a, '=') || who->program)
+		return fail(p, "'%s' is not a process: give pid=N, pid!=N, child-of=PROGRAM or one "
+			    "PROGRAM (a path like /little_shell, or a name like ls)", a);
+	who->program = xstrdup(a);
+	return 0;
+}
+
+static int
+d_by(struct parse *p, const char *v)
+{
+	if (p->last_kind != LAST_EXPECT && p->last_kind != LAST_ANYWHERE)
+		return fail(p, "by comes right after an expect or anywhere line (or its explain): "
+			    "it says which process must have written that text");
+	const struct pattern *pat = p->last_kind == LAST_EXPECT
+		? &p->c->threads[p->last_thread].steps[p->last_idx].pat
+		: &p->c->anywhere[p->last_idx];
+	struct wrule *w = add_wrule(p, WR_BY, "by", v);
+	free(w->text);
+	w->text = xasprintf("\"%s\" by %s", pat->text, v);
+	if (p->last_kind == LAST_EXPECT) {
+		w->thread = p->last_thread;
+		w->step = p->last_idx;
+	} else {
+		w->anywhere = (int)p->last_idx;
+	}
+	size_t n;
+	char **words = checkline_words(v, &n);
+	int rc = 0;
+	for (size_t i = 0; i < n && rc == 0; i++)
+		if (!strcmp(words[i], "line"))
+			w->whole_line = 1;
+		else
+			rc = who_word(p, &w->who, words[i]);
+	checkline_words_free(words);
+	return rc;
+}
+
+static int
+d_runs(struct parse *p, const char *v)
+{
+	if (p->last_kind != LAST_SEND)
+		return fail(p, "runs comes right after a send line: it says what typing that line "
+			    "must run");
+	if (strchr(v, ' ') || strchr(v, '\t'))
+		return fail(p, "runs takes one program (a path like /bin/ls, or a name like ls), or "
+			    "'nothing' for a built-in");
+	struct wrule *w = add_wrule(p, WR_RUNS, "runs", v);
+	free(w->text);
+	w->text = xasprintf("\"%s\" runs %s", p->c->threads[p->last_thread].steps[p->last_idx].text, v);
+	w->thread = p->last_thread;
+	w->step = p->last_idx;
+	w->program = strcmp(v, "nothing") ? xstrdup(v) : NULL;
+	return 0;
+}
+
+static int
+d_witness(struct parse *p, const char *v)
+{
+	size_t n;
+	char **words = checkline_words(v, &n);
+	int rc = 0;
+	struct wrule *w = NULL;
+	size_t i = 1;
+
+	if (n >= 2 && !strcmp(words[0], "exec")) {
+		w = add_wrule(p, WR_EXEC, "witness", v);
+		w->program = xstrdup(words[1]);
+		i = 2;
+	} else if (n >= 2 && !strcmp(words[0], "exit")) {
+		w = add_wrule(p, WR_EXIT, "witness", v);
+		w->status = -1;
+	} else if (n >= 2 && !strcmp(words[0], "reaps-orphan")) {
+		w = add_wrule(p, WR_ORPHAN, "witness", v);
+	} else {
+		checkline_words_free(words);
+		return fail(p, "witness takes 'exec PROGRAM [WHO]', 'exit WHO status=N' or "
+			    "'reaps-orphan WHO' (WHO: pid=N, pid!=N, child-of=PROGRAM, PROGRAM)");
+	}
+	for (; i < n && rc == 0; i++) {
+		if (w->kind == WR_EXIT && !strncmp(words[i], "status=", 7))
+			rc = parse_int(p, words[i] + 7, 0, 255, &w->status);
+		else
+			rc = who_word(p, &w->who, words[i]);
+	}
+	if (rc == 0 && w->kind == WR_EXIT && w->status < 0)
+		rc = fail(p, "witness exit needs status=N (the exit status it must end with)");
+	checkline_words_free(words);
+	return rc;
 }
 
 static int
@@ -479,6 +600,7 @@ static const struct directive {
 } directives[] = {
 	{"anywhere", d_anywhere, 0, 0},
 	{"answer", d_answer, 1, 0},
+	{"by", d_by, 0, 0},
 	{"append", d_append, 0, 1},
 	{"clock", d_clock, 0, 1},
 	{"compare", d_compare, 0, 1},
@@ -495,11 +617,13 @@ static const struct directive {
 	{"points", d_points, 0, 1},
 	{"prompt", d_prompt, 0, 0},
 	{"reject", d_reject, 0, 0},
+	{"runs", d_runs, 0, 0},
 	{"send", d_send, 0, 0},
 	{"sources", d_sources, 1, 1},
 	{"thread", d_thread, 0, 0},
 	{"timeout", d_timeout, 0, 1},
 	{"title", d_title, 0, 1},
+	{"witness", d_witness, 0, 0},
 };
 #define NDIRECTIVES (sizeof(directives) / sizeof(directives[0]))
 /* struct parse's seen has one bit per directive. */
@@ -552,7 +676,9 @@ parse_line(struct parse *p, char *l)
 			rc = fail(p, "'%s' is given twice", d->name);
 		p->seen |= bit;
 	}
-	if (rc == 0 && d->fn != d_explain)
+	/* explain, by and runs are about the line before them (and so may the
+	 * line after them be). */
+	if (rc == 0 && d->fn != d_explain && d->fn != d_by && d->fn != d_runs)
 		p->last_kind = LAST_NONE;
 	if (rc == 0)
 		rc = d->fn(p, v.buf);
@@ -683,6 +809,14 @@ check_release(struct check *c)
 		}
 	}
 	free(c->answers);
+	for (size_t i = 0; i < c->nwrules; i++) {
+		struct wrule *w = &c->wrules[i];
+		free(w->who.program);
+		free(w->who.child_of);
+		free(w->program);
+		free(w->text);
+	}
+	free(c->wrules);
 	checkline_words_free(c->sources);
 	for (size_t i = 0; i < c->ncompile; i++) {
 		free(c->compile[i].output);

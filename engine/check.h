@@ -52,6 +52,35 @@ struct answer {
 	int line;
 };
 
+/* Whom a witness rule is about: a process, told by the witness
+ * (engine/witness.h). Every part given must hold; none given: anyone. */
+struct wwho {
+	int pid;                   /* pid=N; 0: any */
+	int not_pid;               /* pid!=N; 0: none */
+	char *program;             /* PROGRAM: a path, or a base name; NULL: any */
+	char *child_of;            /* child-of=PROGRAM: created by a process running it */
+};
+
+enum wrule_kind {
+	WR_BY,                     /* `by WHO [line]`: who wrote the text the line before matched */
+	WR_RUNS,                   /* `runs PROGRAM|nothing`: what the line typed before ran */
+	WR_EXEC,                   /* `witness exec PROGRAM [WHO]` */
+	WR_EXIT,                   /* `witness exit WHO status=N` */
+	WR_ORPHAN,                 /* `witness reaps-orphan WHO` */
+};
+
+struct wrule {
+	enum wrule_kind kind;
+	struct wwho who;
+	int whole_line;            /* BY: `line`: a whole line of the writer's output */
+	int anywhere;              /* BY: the anywhere pattern it follows, or -1 */
+	size_t thread, step;       /* BY after an expect, RUNS after a send */
+	char *program;             /* RUNS (NULL: nothing), EXEC */
+	int status;                /* EXIT */
+	char *text;                /* the directive as written, for the report */
+	int line;
+};
+
 struct compile_rule {
 	char *output;              /* "init" */
 	char **sources;            /* NULL-terminated */
@@ -81,6 +110,8 @@ struct check {
 	size_t ngdb;
 	struct answer *answers;
 	size_t nanswers;
+	struct wrule *wrules;      /* by, runs, witness: judged on the witness's record */
+	size_t nwrules;
 	char **sources;            /* NULL-terminated, may be NULL */
 	int grading_make;          /* grading make: the lab's starter Makefile builds */
 	struct compile_rule *compile;

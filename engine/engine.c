@@ -38,6 +38,7 @@ struct run {
 	struct initramfs archive;
 	int have_archive;
 	struct gdb_bp *bps;
+	int witness;            /* the witness watches this run */
 	size_t nbp;
 	struct phase_clock clock;
 };
@@ -253,7 +254,7 @@ pick_kernel(struct run *x)
 			return -1;
 		}
 	}
-	if (c->ngdb && !have_program("gdb-multiarch")) {
+	if ((c->ngdb || x->witness) && !have_program("gdb-multiarch")) {
 		result_set(r, V_ERROR, "gdb-multiarch is not installed: run 'make setup'");
 		return -1;
 	}
@@ -340,8 +341,24 @@ judge_boot(struct run *x, struct boot *b)
 	if (c->nanswers && read_file(x->dir.uart_log, &uart, &uart_len) < 0)
 		uart = NULL, uart_len = 0;
 	read_answers(x, values, paths);
+	/* The witness's record: saved for the learner, judged if it is whole. */
+	const char *unavailable = b->witness_error;
+	char *why = NULL;
+	if (x->witness && !unavailable && !b->g.armed)
+		unavailable = "gdb never attached, so the witness saw nothing";
+	else if (x->witness && !unavailable && b->g.error)
+		unavailable = why = xasprintf("gdb stopped watching early (%s)", b->g.error);
+	if (x->witness && !b->witness_error) {
+		char err[512];
+		if (witness_save(&b->g.w, x->dir.witness_log, x->dir.witness_json, err,
+				 sizeof(err)) == 0) {
+			x->r->witness_log = xstrdup(x->dir.witness_log);
+			x->r->witness_json = xstrdup(x->dir.witness_json);
+		}
+	}
 	struct judge_input in = {
 		.check = c, .m = &b->m, .seen = &b->seen, .end = &b->end,
+		.witness = x->witness ? &b->g.w : NULL, .witness_unavailable = unavailable,
 		.bps = x->bps, .nbp = x->nbp, .hits = b->g.hits, .nhits = b->g.nhits,
 		.have_pids = b->have_pids, .gdb_error = b->g.error, .gdb_log = x->dir.gdb_log,
 		.answer_values = values, .answer_paths = paths,
@@ -355,6 +372,7 @@ judge_boot(struct run *x, struct boot *b)
 	free(values);
 	free(paths);
 	free(uart);
+	free(why);
 }
 
 /* 3-5. boot, drive, judge. With breakpoints in user space only, the
@@ -365,7 +383,7 @@ boot_and_judge(struct run *x, struct boot *b, const struct boot_job *job)
 {
 	struct result *r = x->r;
 	char err[1024];
-	int early = x->nbp > 0 && breakpoints_user_only(x->bps, x->nbp);
+	int early = (x->nbp > 0 || x->witness) && breakpoints_user_only(x->bps, x->nbp);
 
 	r->verdict = V_ERROR;
 	if (boot_run(b, job, early, r) < 0)
@@ -409,9 +427,11 @@ engine_check(const struct check_opts *o, struct result *r)
 	struct check *c = &x.check;
 	x.learner = o->dir ? xstrdup(o->dir) : NULL;
 	x.cpio = o->initramfs ? xstrdup(o->initramfs) : xasprintf("%s/initramfs.cpio", x.dir.src);
+	x.witness = o->witness || c->nwrules > 0;
 	if (pick_kernel(&x) < 0)
 		goto out;
 	struct boot_job job = {
+		.witness = x.witness,
 		.check = c, .kernel = x.kernel, .vmlinux = x.vmlinux,
 		.initrd = c->build || o->initramfs ? x.cpio : NULL, .lab_top = x.top,
 		.dir = &x.dir, .grading = o->grading, .sigfd = o->sigfd, .clock = &x.clock,
@@ -419,7 +439,8 @@ engine_check(const struct check_opts *o, struct result *r)
 	boot_init(&b, &job);
 	booted = 1;
 	/* gdb starts now, so that its start-up overlaps the build and QEMU's. */
-	if (c->ngdb && !o->prepare_only && boot_start_gdb(&b, &job, err, sizeof(err)) < 0) {
+	if ((c->ngdb || x.witness) && !o->prepare_only &&
+	    boot_start_gdb(&b, &job, err, sizeof(err)) < 0) {
 		result_set(r, V_ERROR, "%s", err);
 		goto out;
 	}

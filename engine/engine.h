@@ -41,6 +41,8 @@ struct check_opts {
 	int prepare_only;           /* build and inspect, do not boot (run, debug) */
 	int timeout_s;              /* > 0: instead of the check's timeout */
 	int echo_build;             /* a kernel build's output also goes to stderr */
+	int witness;                /* record what each process did, even if the check
+				     * has no witness line (trace) */
 };
 
 /*

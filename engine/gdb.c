@@ -13,27 +13,29 @@
 #include <unistd.h>
 
 int
-gdb_task_offsets(const char *vmlinux, const char *cache_path, int *pid_off, int *comm_off)
+gdb_task_offsets(const char *vmlinux, const char *cache_path, int off[OFF_N])
 {
 	struct stat vs, cs;
 	char *text = NULL;
 
-	/* The cache is good while it is newer than the kernel it describes.
-	 * kernel/build.sh writes it for every kernel it builds. */
+	for (int i = 0; i < OFF_N; i++)
+		off[i] = -1;
+	/* The cache is good while it is newer than the kernel it describes
+	 * and holds all four numbers (an older lab wrote two). kernel/build.sh
+	 * writes it for every kernel it builds. */
 	if (stat(vmlinux, &vs) < 0)
 		return -1;
 	if (stat(cache_path, &cs) == 0 && cs.st_mtime >= vs.st_mtime &&
 	    read_file(cache_path, &text, NULL) == 0) {
-		int ok = sscanf(text, "%d %d", pid_off, comm_off) == 2;
+		int ok = sscanf(text, "%d %d %d %d", &off[0], &off[1], &off[2], &off[3]) == OFF_N;
 		free(text);
 		if (ok)
-			return *pid_off > 0 ? 0 : -1;
+			return off[OFF_PID] > 0 ? 0 : -1;
 	}
 	/* No answer yet: ask gdb as the build does, with the one command file
 	 * (kernel/task-offsets.gdb) of the lab that holds this vmlinux, the
 	 * nearest folder above it that has one (build/kernel/lab/vmlinux: the
 	 * third; a check's build/runs/STAGE.X/src/vmlinux: the fourth). */
-	*pid_off = *comm_off = -1;
 	char *dir = xstrdup(vmlinux), *script = NULL;
 	for (int up = 0; up < 8 && !script; up++) {
 		char *slash = strrchr(dir, '/');
@@ -55,20 +57,20 @@ gdb_task_offsets(const char *vmlinux, const char *cache_path, int *pid_off, int 
 	int rc = run_succeeded(run_logged(argv, NULL, log, 60000, -1)) ? 0 : -1;
 	free(script);
 	if (rc == 0 && read_file(log, &text, NULL) == 0) {
-		/* The answer is the last line that is two numbers. */
+		/* The answer is the last line that is four numbers. */
 		for (char *l = text; l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
-			int a, b;
-			if (sscanf(l, "%d %d", &a, &b) == 2)
-				*pid_off = a, *comm_off = b;
+			int v[OFF_N];
+			if (sscanf(l, "%d %d %d %d", &v[0], &v[1], &v[2], &v[3]) == OFF_N)
+				memcpy(off, v, sizeof(v));
 		}
 		free(text);
 	}
 	unlink(log);
 	free(log);
-	if (*pid_off <= 0)
+	if (off[OFF_PID] <= 0)
 		return -1;     /* not cached: it may be a kernel being rebuilt */
-	char line[64];
-	int n = snprintf(line, sizeof(line), "%d %d\n", *pid_off, *comm_off);
+	char line[96];
+	int n = snprintf(line, sizeof(line), "%d %d %d %d\n", off[0], off[1], off[2], off[3]);
 	write_file_atomic(cache_path, line, (size_t)n);
 	return 0;
 }
@@ -136,11 +138,14 @@ gdb_start(struct gdb_session *g, const char *transcript, const char *script_path
 
 int
 gdb_watch(struct gdb_session *g, const char *script_path, const struct gdb_bp *bps,
-	  size_t n, const char *socket, int pid_off, int comm_off)
+	  size_t n, const char *socket, int pid_off, int comm_off, const char *witness)
 {
 	struct sb s;
 	sb_init(&s);
 	sb_printf(&s, "target remote %s\n", socket);
+	/* The witness's breakpoints first: they are then gdb's 1 to 6. */
+	if (witness)
+		sb_puts(&s, witness);
 	for (size_t i = 0; i < n; i++) {
 		const struct gdb_bp *b = &bps[i];
 		if (b->problem)
@@ -185,6 +190,8 @@ gdb_parse_line(struct gdb_session *g, const char *line)
 		g->armed = 1;
 		return;
 	}
+	if (witness_parse_line(&g->w, line))
+		return;
 	const char *mark = strstr(line, "@@HIT ");
 	if (mark)
 		line = mark;
@@ -256,7 +263,7 @@ gdb_read(struct gdb_session *g)
 			if (buf[i] == '\n') {
 				gdb_parse_line(g, g->partial.buf);
 				sb_reset(&g->partial);
-			} else if (g->partial.len < 4096) {
+			} else if (g->partial.len < 65536) {   /* a witness write: 4 KiB escaped */
 				sb_add(&g->partial, &buf[i], 1);
 			}
 		}
@@ -297,6 +304,7 @@ gdb_release(struct gdb_session *g)
 		strv_release(&g->hits[i].bt);
 	free(g->hits);
 	free(g->error);
+	witness_release(&g->w);
 	sb_release(&g->partial);
 	memset(g, 0, sizeof(*g));
 	g->in_fd = g->out_fd = -1;

@@ -30,6 +30,7 @@
 
 #include "catalog.h"
 #include "util.h"
+#include "witness.h"
 
 struct gdb_bp {
 	const struct gdb_expect *want;  /* the check line it serves */
@@ -56,14 +57,19 @@ struct gdb_session {
 	size_t nhits;
 	int in_bt;
 	int armed;             /* its breakpoints are in (it printed @@ARMED) */
+	struct witness w;      /* the witness's record (empty when it is off) */
 	char *error;           /* gdb stopped with this error, or NULL */
 };
 
+/* What kernel/task-offsets.gdb prints, in its order. */
+enum { OFF_PID, OFF_COMM, OFF_TGID, OFF_FILENAME, OFF_N };
+
 /*
- * The offsets of task_struct's pid and comm in this vmlinux, cached in
- * cache_path. Returns 0, or -1 if vmlinux has no debug info (defconfig).
+ * The byte offsets of task_struct's pid, comm and tgid and linux_binprm's
+ * filename in this vmlinux, cached in cache_path. Returns 0, or -1 if
+ * vmlinux has no debug info (defconfig); off[] is then all -1.
  */
-int gdb_task_offsets(const char *vmlinux, const char *cache_path, int *pid_off, int *comm_off);
+int gdb_task_offsets(const char *vmlinux, const char *cache_path, int off[OFF_N]);
 
 /*
  * gdb is started early, reading its commands from a pipe, so that its own
@@ -75,8 +81,9 @@ int gdb_task_offsets(const char *vmlinux, const char *cache_path, int *pid_off, 
  */
 int gdb_start(struct gdb_session *g, const char *transcript, const char *script_path,
 	      const char *vmlinux, char *err, size_t errlen);
+/* witness: the witness's commands (witness_script()), set first; may be NULL. */
 int gdb_watch(struct gdb_session *g, const char *script_path, const struct gdb_bp *bps,
-	      size_t n, const char *socket, int pid_off, int comm_off);
+	      size_t n, const char *socket, int pid_off, int comm_off, const char *witness);
 /* Read what gdb printed (non-blocking); returns 0 at end of output. */
 int gdb_read(struct gdb_session *g);
 void gdb_stop(struct gdb_session *g);

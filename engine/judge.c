@@ -6,6 +6,7 @@
  * advice that depends on the verdict (init's exit code, silence).
  */
 #include "judge.h"
+#include "witness_rules.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -238,6 +239,9 @@ judge_items(const struct judge_input *in, struct result *r)
 		free(want);
 		failed |= !ok;
 	}
+	failed |= witness_judge(c, m, in->witness ? in->witness : &(struct witness){0},
+				in->witness ? in->witness_unavailable
+				: "the witness did not watch this run", r);
 	size_t before = r->nitems;
 	judge_answers(in, r);
 	for (size_t i = before; i < r->nitems; i++)
@@ -396,6 +400,16 @@ judge(const struct judge_input *in, struct result *r)
 			strv_push(&r->advice, diagnose_text(&in->seen->diag, i));
 	}
 	decide(in, failed, r);
+	/* A check that needs the witness cannot be failed for the witness's
+	 * own trouble: when nothing else fell short, that is the lab's error. */
+	if (r->verdict == V_FAIL && in->check->nwrules && in->witness && in->witness_unavailable) {
+		int other = 0;
+		for (size_t i = 0; i < r->nitems; i++)
+			other |= !r->items[i].ok && r->items[i].kind != ITEM_WITNESS;
+		if (!other)
+			result_set(r, V_ERROR, "the witness could not watch this boot: %s",
+				   in->witness_unavailable);
+	}
 	if (r->verdict != V_PASS)
 		advise(in, r);
 }

@@ -77,6 +77,8 @@ struct judge_input {
 	size_t nhits;
 	int have_pids;                    /* hits carry PIDs */
 	const char *gdb_error;            /* gdb stopped early, or NULL */
+	const struct witness *witness;    /* the witness's record, or NULL: not asked for */
+	const char *witness_unavailable;  /* why the record cannot be judged, or NULL */
 	const char *gdb_log;              /* named in advice */
 	/* Per check->answers[i]: the learner's value (NULL: none) and the
 	 * file it was looked for in. */

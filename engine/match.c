@@ -16,13 +16,31 @@ matcher_init(struct matcher *m, const struct check *c)
 	m->line_first = xcalloc(c->nthreads, sizeof(*m->line_first));
 	m->seen = xcalloc(c->nthreads, sizeof(*m->seen));
 	m->early = xcalloc(c->nthreads, sizeof(*m->early));
+	m->prompt_seq = xcalloc(c->nthreads, sizeof(*m->prompt_seq));
+	m->prompts_done = xcalloc(c->nthreads, sizeof(*m->prompts_done));
 	for (size_t i = 0; i < c->nthreads; i++) {
 		m->seen[i] = xcalloc(c->threads[i].n + 1, sizeof(char *));
 		m->early[i] = xcalloc(c->threads[i].n + 1, sizeof(char *));
+		m->prompt_seq[i] = xcalloc(c->threads[i].n + 1, sizeof(size_t));
+		m->prompts_done[i] = xcalloc(c->threads[i].nprompts + 1, sizeof(size_t));
 	}
 	m->anywhere_seen = xcalloc(c->nanywhere + 1, sizeof(char *));
 	m->reject_hit = -1;
 	sb_init(&m->line);
+}
+
+/* Occurrences of p in line that end at or before col (0: anywhere). */
+static size_t
+count_in(const struct pattern *p, const char *line, size_t col)
+{
+	size_t from = 0, start, end, n = 0;
+	while (pattern_find(p, line, from, &start, &end) && (!col || end <= col)) {
+		n++;
+		from = end > start ? end : start + 1;
+		if (from > strlen(line))
+			break;
+	}
+	return n;
 }
 
 /* Move one thread as far as the current line lets it. */
@@ -43,6 +61,9 @@ advance_thread(struct matcher *m, size_t ti, struct strv *to_send)
 			if (!pattern_find(s->prompt, line, m->col[ti], &start, &end))
 				return;
 			m->col[ti] = end;
+			size_t pi = (size_t)(s->prompt - t->prompts);
+			m->prompt_seq[ti][m->pos[ti]] = m->prompts_done[ti][pi] +
+				count_in(s->prompt, line, end);
 			if (to_send)
 				strv_push(to_send, s->text);
 		} else if (to_send) {
@@ -118,6 +139,9 @@ end_line(struct matcher *m)
 
 	judge_line(m);
 	note_early(m);
+	for (size_t t = 0; t < m->c->nthreads; t++)
+		for (size_t j = 0; j < m->c->threads[t].nprompts; j++)
+			m->prompts_done[t][j] += count_in(&m->c->threads[t].prompts[j], m->line.buf, 0);
 	if (m->on_line)
 		m->on_line(m->ctx, m->line.buf);
 	/* Steps matched while the line was still being written saw part of it:
@@ -221,7 +245,11 @@ matcher_release(struct matcher *m)
 		}
 		free(m->seen[i]);
 		free(m->early[i]);
+		free(m->prompt_seq[i]);
+		free(m->prompts_done[i]);
 	}
+	free(m->prompt_seq);
+	free(m->prompts_done);
 	free(m->seen);
 	free(m->early);
 	for (size_t i = 0; i < m->c->nanywhere; i++)

@@ -39,6 +39,10 @@ struct matcher {
 	char ***early;          /* per thread, per step: a line where it (an expect's
 				 * pattern, a send's prompt) appeared before its turn */
 	char **anywhere_seen;   /* per anywhere pattern: the line, or NULL */
+	/* per thread, per send step: which occurrence of its prompt (1 = the
+	 * first the UART showed) it was typed after, for the witness's `runs` */
+	size_t **prompt_seq;
+	size_t **prompts_done;  /* per thread, per prompt: occurrences in complete lines */
 	int reject_hit;         /* index of the first reject pattern seen, or -1 */
 	char *reject_line;
 	char *panic_line;       /* the first "Kernel panic" line, or NULL */

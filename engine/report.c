@@ -5,6 +5,7 @@
 #include "report.h"
 #include "textclean.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -109,9 +110,9 @@ report_text(FILE *f, const struct result *r, int color, int verbose)
 	}
 	if (r->run_dir) {
 		/* The logs this run wrote (a failed build never booted). */
-		const char *logs[] = {r->uart_log, r->gdb_log, r->build_log};
+		const char *logs[] = {r->uart_log, r->witness_log, r->gdb_log, r->build_log};
 		int any = 0;
-		for (size_t i = 0; i < 3; i++) {
+		for (size_t i = 0; i < 4; i++) {
 			if (!logs[i] || access(logs[i], F_OK) != 0 ||
 			    (i > 0 && r->verdict == V_PASS && !verbose))
 				continue;
@@ -185,6 +186,18 @@ report_json(FILE *f, const struct result *r)
 	json_string(f, r->uart_log ? r->uart_log : "");
 	fputs(", \"gdb_log\": ", f);
 	json_string(f, r->gdb_log ? r->gdb_log : "");
+	fputs(", \"witness_log\": ", f);
+	json_string(f, r->witness_log ? r->witness_log : "");
+	/* The record itself, as the run wrote it (valid JSON, or nothing). */
+	char *wj = NULL;
+	size_t wlen = 0;
+	if (r->witness_json && read_file(r->witness_json, &wj, &wlen) == 0 && wlen > 1 && wj[0] == '{') {
+		while (wlen && (wj[wlen - 1] == '\n'))
+			wlen--;
+		fputs(", \"witness\": ", f);
+		fwrite(wj, 1, wlen, f);
+	}
+	free(wj);
 	fputs(", \"build_log\": ", f);
 	json_string(f, r->build_log ? r->build_log : "");
 	fputs(", \"run_dir\": ", f);

@@ -28,6 +28,7 @@ static const struct {
 	[ITEM_ANSWER] = {"answer", "FAILED", 1},
 	[ITEM_EXIT] = {"exit", "FAILED", 0},
 	[ITEM_COMPARE] = {"compare", "FAILED", 0},
+	[ITEM_WITNESS] = {"witness", "FAILED", 1},
 };
 
 const char *
@@ -110,6 +111,8 @@ result_release(struct result *r)
 	free(r->run_dir);
 	free(r->uart_log);
 	free(r->gdb_log);
+	free(r->witness_log);
+	free(r->witness_json);
 	free(r->build_log);
 	free(r->kernel_path);
 	free(r->vmlinux_path);

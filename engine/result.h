@@ -34,6 +34,7 @@ enum item_kind {
 	ITEM_ANSWER,    /* a learner's answer in a file */
 	ITEM_EXIT,      /* QEMU's exit status */
 	ITEM_COMPARE,   /* the stage's kernel against another */
+	ITEM_WITNESS,   /* a fact of the witness's record: who wrote, ran, reaped */
 	ITEM_KINDS
 };
 
@@ -76,6 +77,7 @@ struct result {
 	char *build_errors;    /* the compiler's first errors (ERROR) */
 	char *last_lines;      /* the last UART lines */
 	char *run_dir, *uart_log, *gdb_log, *build_log;
+	char *witness_log, *witness_json;   /* when the witness watched */
 	long long ms_build, ms_boot;
 	int interrupted;       /* Ctrl-C or SIGTERM arrived */
 	int grading_note;      /* the submission's Makefile was ignored */

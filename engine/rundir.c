@@ -77,6 +77,8 @@ rundir_make(struct rundir *d, const char *root, const char *stage, char *err, si
 	d->uart_log = xasprintf("%s/uart.log", d->path);
 	d->gdb_log = xasprintf("%s/gdb.log", d->path);
 	d->build_log = xasprintf("%s/build.log", d->path);
+	d->witness_log = xasprintf("%s/witness.log", d->path);
+	d->witness_json = xasprintf("%s/witness.json", d->path);
 	d->gdb_script = xasprintf("%s/watch.gdb", d->path);
 	d->src = xasprintf("%s/src", d->path);
 	d->socket = xasprintf("%s/gdb.sock", d->path);
@@ -102,6 +104,8 @@ rundir_release(struct rundir *d)
 	free(d->uart_log);
 	free(d->gdb_log);
 	free(d->build_log);
+	free(d->witness_log);
+	free(d->witness_json);
 	free(d->gdb_script);
 	free(d->src);
 	free(d->socket);

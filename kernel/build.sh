@@ -406,16 +406,17 @@ if [ $rc -ne 0 ]; then
 	exit 1
 fi
 lib_keep_steps "$out" "$total" "$start"
-# The runner needs task_struct's pid and comm offsets (kernel/task-offsets.gdb):
+# The runner needs the offsets kernel/task-offsets.gdb prints (pid, comm, tgid,
+# bprm->filename):
 # read them now, while the build is still the thing that takes time, rather
 # than at the first check (gdb reads all of vmlinux's debug info: seconds).
 rm -f "$out/vmlinux.task-offsets"
 if command -v gdb-multiarch >/dev/null; then
 	gdb-multiarch -q -nx -batch -x "$top/kernel/task-offsets.gdb" "$out/vmlinux" 2>/dev/null |
-		grep -E '^[0-9]+ [0-9]+$' | tail -n 1 >"$out/vmlinux.task-offsets.tmp" || true
-	# No debug info (defconfig): "-1 -1" tells the runner not to ask again.
+		grep -E '^[0-9]+( [0-9]+){3}$' | tail -n 1 >"$out/vmlinux.task-offsets.tmp" || true
+	# No debug info (defconfig): "-1 -1 -1 -1" tells the runner not to ask again.
 	if [ ! -s "$out/vmlinux.task-offsets.tmp" ] && ! grep -q '^CONFIG_DEBUG_INFO=y' "$out/.config"; then
-		echo "-1 -1" >"$out/vmlinux.task-offsets.tmp"
+		echo "-1 -1 -1 -1" >"$out/vmlinux.task-offsets.tmp"
 	fi
 	if [ -s "$out/vmlinux.task-offsets.tmp" ]; then
 		mv "$out/vmlinux.task-offsets.tmp" "$out/vmlinux.task-offsets"

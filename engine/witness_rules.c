@@ -1,0 +1,528 @@
+/*
+ * witness_rules.c: see witness_rules.h.
+ */
+#include "witness_rules.h"
+#include "util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Everything processes wrote to a terminal, in order, one byte string, and
+ * where each write starts in it. */
+struct stream {
+	struct sb all;
+	size_t *start;         /* per write: its first byte in all */
+	size_t *ev;            /* per write: its event index */
+	size_t n;
+};
+
+static void
+stream_make(struct stream *s, const struct witness *w)
+{
+	memset(s, 0, sizeof(*s));
+	sb_init(&s->all);
+	s->start = xcalloc(w->n + 1, sizeof(size_t));
+	s->ev = xcalloc(w->n + 1, sizeof(size_t));
+	for (size_t i = 0; i < w->n; i++) {
+		const struct wevent *e = &w->ev[i];
+		if (e->kind != WE_WRITE || !e->len)
+			continue;
+		s->start[s->n] = s->all.len;
+		s->ev[s->n++] = i;
+		sb_add(&s->all, e->text, e->len);
+	}
+}
+
+static void
+stream_release(struct stream *s)
+{
+	sb_release(&s->all);
+	free(s->start);
+	free(s->ev);
+}
+
+/* The write that holds byte off. */
+static size_t
+write_at(const struct stream *s, size_t off)
+{
+	size_t lo = 0, hi = s->n;
+	while (hi - lo > 1) {
+		size_t mid = (lo + hi) / 2;
+		if (s->start[mid] <= off)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* The next occurrence of text at or after from, or SIZE_MAX. */
+static size_t
+stream_find(const struct stream *s, const char *text, size_t len, size_t from)
+{
+	if (!len || from >= s->all.len)
+		return SIZE_MAX;
+	const char *hit = memmem(s->all.buf + from, s->all.len - from, text, len);
+	return hit ? (size_t)(hit - s->all.buf) : SIZE_MAX;
+}
+
+/* The process that did event e, as a WHO sees it: its PID, what it ran
+ * then, and what its parent ran when it was created. */
+static int
+who_holds(const struct wwho *who, const struct witness *w, int tgid, const char *program)
+{
+	const struct wproc *p = witness_proc(w, tgid);
+	if (who->pid && tgid != who->pid)
+		return 0;
+	if (who->not_pid && tgid == who->not_pid)
+		return 0;
+	if (who->program) {
+		struct wproc as_then = {.program = program};
+		if (!witness_is_program(&as_then, who->program))
+			return 0;
+	}
+	if (who->child_of) {
+		struct wproc parent = {.program = p ? p->born_of : "?"};
+		if (!p || !witness_is_program(&parent, who->child_of))
+			return 0;
+	}
+	return 1;
+}
+
+/* WHO in words: "little_shell (a process other than PID 1, a child of
+ * init)", "PID 1", "any process". */
+static void
+who_words(const struct wwho *who, struct sb *s)
+{
+	struct strv parts = {0};
+	if (who->pid)
+		strv_pushf(&parts, "PID %d", who->pid);
+	if (who->not_pid)
+		strv_pushf(&parts, "a process other than PID %d", who->not_pid);
+	if (who->child_of)
+		strv_pushf(&parts, "a child of %s", who->child_of);
+	if (who->program)
+		sb_puts(s, who->program);
+	else if (!parts.n)
+		sb_puts(s, "any process");
+	for (size_t i = 0; i < parts.n; i++)
+		sb_printf(s, "%s%s", i ? ", " : who->program ? " (" : "", parts.v[i]);
+	if (who->program && parts.n)
+		sb_puts(s, ")");
+	strv_release(&parts);
+}
+
+static char *
+who_string(const struct wwho *who)
+{
+	struct sb s;
+	sb_init(&s);
+	who_words(who, &s);
+	return sb_detach(&s);
+}
+
+/* ----------------------------------------------------------------- by */
+
+/* The text the rule's line matched, or NULL when it never matched. */
+static char *
+matched_text(const struct check *c, const struct matcher *m, const struct wrule *rule)
+{
+	const struct pattern *p;
+	const char *line;
+	size_t start, end;
+
+	if (rule->anywhere >= 0) {
+		p = &c->anywhere[rule->anywhere];
+		line = m->anywhere_seen[rule->anywhere];
+	} else {
+		p = &c->threads[rule->thread].steps[rule->step].pat;
+		line = rule->step < m->pos[rule->thread] ? m->seen[rule->thread][rule->step] : NULL;
+	}
+	if (!line || !pattern_find(p, line, 0, &start, &end) || end == start)
+		return NULL;
+	return xstrndup(line + start, end - start);
+}
+
+/* The offset in the stream just after the seq-th occurrence of prompt
+ * (1-based), or SIZE_MAX. */
+static size_t
+prompt_end(const struct stream *s, const char *prompt, size_t seq)
+{
+	size_t len = strlen(prompt), at = SIZE_MAX, from = 0;
+	for (size_t i = 0; i < seq; i++) {
+		at = stream_find(s, prompt, len, from);
+		if (at == SIZE_MAX)
+			return SIZE_MAX;
+		from = at + len;
+	}
+	return from;
+}
+
+/*
+ * Where the occurrence a thread's step matched can start: after the prompt
+ * the thread's last line typed before it was typed at, and after the
+ * occurrence the thread's previous `by` found (*cursor).
+ */
+static size_t
+step_bound(const struct check *c, const struct matcher *m, const struct stream *s,
+	   const struct wrule *rule, size_t cursor)
+{
+	const struct thread *t = &c->threads[rule->thread];
+	size_t bound = cursor;
+	for (size_t j = rule->step; j-- > 0;) {
+		const struct step *st = &t->steps[j];
+		if (st->kind != STEP_SEND)
+			continue;
+		size_t seq = m->prompt_seq[rule->thread][j];
+		if (st->prompt && !st->prompt->is_regex && seq) {
+			size_t e = prompt_end(s, st->prompt->text, seq);
+			if (e != SIZE_MAX && e > bound)
+				bound = e;
+		}
+		break;
+	}
+	return bound;
+}
+
+/* One occurrence of text at at: whether WHO wrote it (and, for `line`, as
+ * a whole line); the reason into d if not. */
+static int
+judge_occurrence(const struct witness *w, const struct stream *s, const struct wrule *rule,
+		 const char *text, size_t at, const char *who, int *writer, struct sb *d)
+{
+	size_t len = strlen(text), endb = at + len, k0 = write_at(s, at);
+	char name[160];
+
+	*writer = w->ev[s->ev[k0]].tgid;
+	for (size_t k = k0; k < s->n && s->start[k] < endb; k++) {
+		const struct wevent *e = &w->ev[s->ev[k]];
+		if (!who_holds(&rule->who, w, e->tgid, e->program)) {
+			sb_printf(d, "\"%s\" was written by PID %d (%s), not by %s", text, e->tgid,
+				  e->program, who);
+			return 0;
+		}
+	}
+	if (!rule->whole_line)
+		return 1;
+	int starts = at == s->start[k0] || s->all.buf[at - 1] == '\n';
+	int same = endb < s->all.len && w->ev[s->ev[write_at(s, endb)]].tgid == *writer;
+	witness_name(w, *writer, name, sizeof(name));
+	if (!same || s->all.buf[endb] != '\n') {
+		sb_printf(d, "\"%s\" was written by %s, but not as a whole line: %s", text, name,
+			  !same ? "no newline came after it" : "more text followed on the same line");
+		return 0;
+	}
+	if (!starts) {
+		sb_printf(d, "\"%s\" was written by %s, but not as a whole line: other text came "
+			  "before it on the line", text, name);
+		return 0;
+	}
+	return 1;
+}
+
+/*
+ * A `by` after an expect judges the occurrence that expect matched: the
+ * first one in the stream past the thread's bound (step_bound). After an
+ * anywhere, which has no place in an order, every occurrence.
+ */
+static int
+judge_by(const struct check *c, const struct matcher *m, const struct witness *w,
+	 const struct stream *s, const struct wrule *rule, size_t *cursor, struct sb *d)
+{
+	char *text = matched_text(c, m, rule);
+	char name[160];
+	int ok = 1, writer = 0;
+	size_t times = 0;
+
+	if (!text) {
+		sb_puts(d, "not judged: the line it is about did not appear");
+		return 0;
+	}
+	char *who = who_string(&rule->who);
+	size_t len = strlen(text);
+	size_t from = rule->anywhere < 0 ? step_bound(c, m, s, rule, *cursor) : 0;
+	for (size_t at = stream_find(s, text, len, from); at != SIZE_MAX && ok;
+	     at = stream_find(s, text, len, at + 1)) {
+		ok = judge_occurrence(w, s, rule, text, at, who, &writer, d);
+		times++;
+		if (rule->anywhere < 0) {
+			*cursor = at + len;
+			break;
+		}
+	}
+	if (ok && !times) {
+		sb_printf(d, "\"%s\" appeared on the console, but no process wrote it%s: it is the "
+			  "kernel's own message or the terminal's echo of what was typed", text,
+			  from ? " there" : "");
+		if (w->cut)
+			sb_puts(d, " (or it came after the witness's record was cut)");
+		ok = 0;
+	}
+	if (ok) {
+		sb_printf(d, "written by %s", witness_name(w, writer, name, sizeof(name)));
+		if (times > 1)
+			sb_printf(d, " (each of the %zu times)", times);
+	}
+	free(who);
+	free(text);
+	return ok;
+}
+
+/* ---------------------------------------------------------------- runs */
+
+/* The event index of the write holding the end of the seq-th occurrence
+ * of prompt (1-based), or SIZE_MAX. */
+static size_t
+prompt_write(const struct stream *s, const char *prompt, size_t seq)
+{
+	size_t e = prompt_end(s, prompt, seq);
+	return e == SIZE_MAX ? SIZE_MAX : s->ev[write_at(s, e - 1)];
+}
+
+static const char *
+errno_name(long e)
+{
+	const char *n = strerrorname_np((int)e);
+	return n ? n : "an error";
+}
+
+static int
+judge_runs(const struct check *c, const struct matcher *m, const struct witness *w,
+	   const struct stream *s, const struct wrule *rule, struct sb *d)
+{
+	const struct thread *t = &c->threads[rule->thread];
+	const struct step *st = &t->steps[rule->step];
+	size_t seq = m->prompt_seq[rule->thread][rule->step];
+	char name[160], name2[160];
+
+	if (rule->step >= m->pos[rule->thread] || !st->prompt || !seq) {
+		sb_puts(d, "not judged: the line was not typed");
+		return 0;
+	}
+	if (st->prompt->is_regex) {
+		sb_puts(d, "not judged: runs needs a literal prompt (not a /regex/)");
+		return 0;
+	}
+	size_t from = prompt_write(s, st->prompt->text, seq);
+	if (from == SIZE_MAX) {
+		sb_printf(d, "not judged: the prompt \"%s\" it was typed at was not written by a "
+			  "process", st->prompt->text);
+		return 0;
+	}
+	int shell = w->ev[from].tgid;
+	size_t to = prompt_write(s, st->prompt->text, seq + 1);
+	if (to == SIZE_MAX)
+		to = w->n;
+	/* What the shell did between its prompts. */
+	int child = 0, exec_ok = 0, exited = 0, reaped = 0, shell_wrote = 0;
+	const struct wevent *bad_exec = NULL, *other_exec = NULL, *any_exec = NULL;
+	for (size_t i = from + 1; i < to; i++) {
+		const struct wevent *e = &w->ev[i];
+		if (e->kind == WE_EXEC && (e->tgid == shell || witness_proc(w, e->tgid)->parent == shell))
+			any_exec = e;
+		if (e->kind == WE_NEW && e->tgid == shell && e->other_tgid != shell && !exec_ok)
+			child = e->other_tgid;
+		if (!child)
+			continue;
+		if (e->tgid == child && e->kind == WE_EXEC) {
+			struct wproc as = {.program = e->text};
+			if (rule->program && witness_is_program(&as, rule->program))
+				exec_ok = child;
+			else
+				other_exec = e;
+		}
+		if (e->tgid == child && e->kind == WE_EXEC_FAILED)
+			bad_exec = e;
+		if (e->tgid == child && e->kind == WE_EXIT && e->pid == e->tgid && exec_ok)
+			exited = 1;
+		if (e->kind == WE_REAP && e->tgid == shell && e->other_tgid == child && exec_ok)
+			reaped = 1;
+		if (e->kind == WE_WRITE && e->tgid == shell && exec_ok && !reaped && i + 1 < to)
+			shell_wrote = 1;
+	}
+	witness_name(w, shell, name, sizeof(name));
+	if (!rule->program) {
+		if (!any_exec) {
+			sb_printf(d, "run by the shell itself, %s: nothing was exec'd", name);
+			return 1;
+		}
+		sb_printf(d, "\"%s\" must be a built-in, done by the shell itself, but %s exec'd %s",
+			  st->text, witness_name(w, any_exec->tgid, name2, sizeof(name2)),
+			  any_exec->text);
+		return 0;
+	}
+	if (!child) {
+		sb_printf(d, "typing \"%s\" made the shell, %s, create no process: it must fork() "
+			  "a child and exec %s in it", st->text, name, rule->program);
+		return 0;
+	}
+	if (!exec_ok) {
+		if (bad_exec)
+			sb_printf(d, "the shell's child PID %d tried to exec %s, which failed: %s (%s)",
+				  child, bad_exec->text, errno_name(bad_exec->value),
+				  strerror((int)bad_exec->value));
+		else if (other_exec)
+			sb_printf(d, "the shell's child PID %d exec'd %s, not %s", child,
+				  other_exec->text, rule->program);
+		else
+			sb_printf(d, "the shell's child PID %d exec'd nothing (it still ran %s): the "
+				  "child must call execve() on %s", child,
+				  witness_proc(w, child)->program, rule->program);
+		return 0;
+	}
+	witness_name(w, exec_ok, name2, sizeof(name2));
+	if (!exited) {
+		sb_printf(d, "the prompt came back while %s was still running: the shell must "
+			  "wait for its child (waitpid) before it prints the next prompt", name2);
+		return 0;
+	}
+	if (!reaped) {
+		sb_printf(d, "%s ended, but the shell did not reap it before its next prompt: "
+			  "call waitpid() on the child", name2);
+		return 0;
+	}
+	if (shell_wrote) {
+		sb_printf(d, "the shell, %s, wrote to the terminal while its child %s ran: the "
+			  "output must be the child's own", name, name2);
+		return 0;
+	}
+	sb_printf(d, "%s, a child of the shell %s, ran it and was reaped before the next prompt",
+		  name2, name);
+	return 1;
+}
+
+/* ------------------------------------------------------------- witness */
+
+static int
+judge_exec(const struct witness *w, const struct wrule *rule, struct sb *d)
+{
+	char *who = who_string(&rule->who);
+	char name[160];
+	const struct wevent *failed = NULL, *elsewhere = NULL;
+	int ok = 0;
+
+	for (size_t i = 0; i < w->n && !ok; i++) {
+		const struct wevent *e = &w->ev[i];
+		struct wproc as = {.program = e->text};
+		if ((e->kind != WE_EXEC && e->kind != WE_EXEC_FAILED) ||
+		    !witness_is_program(&as, rule->program))
+			continue;
+		if (e->kind == WE_EXEC_FAILED) {
+			failed = e;
+			continue;
+		}
+		if (who_holds(&rule->who, w, e->tgid, e->program)) {
+			ok = 1;
+			sb_printf(d, "%s exec'd %s", witness_name(w, e->tgid, name, sizeof(name)),
+				  e->text);
+		} else {
+			elsewhere = e;
+		}
+	}
+	if (!ok && elsewhere) {
+		const struct wproc *p = witness_proc(w, elsewhere->tgid);
+		sb_printf(d, "%s was exec'd by PID %d (running %s, created by PID %d running %s), "
+			  "not by %s", elsewhere->text, elsewhere->tgid, elsewhere->program,
+			  p ? p->parent : -1, p ? p->born_of : "?", who);
+	} else if (!ok && failed) {
+		sb_printf(d, "PID %d tried to exec %s, which failed: %s (%s)", failed->tgid,
+			  failed->text, errno_name(failed->value), strerror((int)failed->value));
+	} else if (!ok) {
+		sb_printf(d, "no process exec'd %s", rule->program);
+	}
+	free(who);
+	return ok;
+}
+
+static int
+judge_exit(const struct witness *w, const struct wrule *rule, struct sb *d)
+{
+	char *who = who_string(&rule->who);
+	char name[160], st[96];
+	int ok = 0, any = 0;
+
+	for (size_t i = 0; i < w->nprocs && !ok; i++) {
+		const struct wproc *p = &w->procs[i];
+		if (!who_holds(&rule->who, w, p->pid, p->program))
+			continue;
+		any = 1;
+		witness_name(w, p->pid, name, sizeof(name));
+		sb_reset(d);
+		if (!p->exited) {
+			sb_printf(d, "%s did not end", name);
+			continue;
+		}
+		witness_status(p->status, st, sizeof(st));
+		ok = (p->status & 0x7f) == 0 && ((p->status >> 8) & 0xff) == rule->status;
+		sb_printf(d, "%s ended with %s%s", name, st, ok ? "" : ", not status ");
+		if (!ok)
+			sb_printf(d, "%d", rule->status);
+	}
+	if (!any)
+		sb_printf(d, "the witness saw no process that is %s", who);
+	free(who);
+	return ok;
+}
+
+static int
+judge_orphan(const struct witness *w, const struct wrule *rule, struct sb *d)
+{
+	char *who = who_string(&rule->who);
+	char name[160], name2[160];
+	int ok = 0;
+
+	for (size_t i = 0; i < w->n && !ok; i++) {
+		const struct wevent *e = &w->ev[i];
+		const struct wproc *p = e->kind == WE_REAP ? witness_proc(w, e->other_tgid) : NULL;
+		if (!p || p->parent == e->tgid || !who_holds(&rule->who, w, e->tgid, e->program))
+			continue;
+		ok = 1;
+		sb_printf(d, "%s reaped %s, an orphan (PID %d created it)",
+			  witness_name(w, e->tgid, name, sizeof(name)),
+			  witness_name(w, p->pid, name2, sizeof(name2)), p->parent);
+	}
+	if (!ok)
+		sb_printf(d, "%s reaped no process it did not create: an orphan's zombie stays "
+			  "until init waits for it", who);
+	free(who);
+	return ok;
+}
+
+int
+witness_judge(const struct check *c, const struct matcher *m, const struct witness *w,
+	      const char *unavailable, struct result *r)
+{
+	struct stream s;
+	struct sb d;
+	int failed = 0;
+
+	if (!c->nwrules)
+		return 0;
+	stream_make(&s, w);
+	sb_init(&d);
+	size_t *cursor = xcalloc(c->nthreads + 1, sizeof(size_t));
+	for (size_t i = 0; i < c->nwrules; i++) {
+		const struct wrule *rule = &c->wrules[i];
+		int ok = 0;
+		sb_reset(&d);
+		if (unavailable) {
+			sb_printf(&d, "not judged: %s", unavailable);
+		} else {
+			switch (rule->kind) {
+			case WR_BY: ok = judge_by(c, m, w, &s, rule, &cursor[rule->thread], &d); break;
+			case WR_RUNS: ok = judge_runs(c, m, w, &s, rule, &d); break;
+			case WR_EXEC: ok = judge_exec(w, rule, &d); break;
+			case WR_EXIT: ok = judge_exit(w, rule, &d); break;
+			case WR_ORPHAN: ok = judge_orphan(w, rule, &d); break;
+			}
+		}
+		struct item *it = result_add_item(r, ok, ITEM_WITNESS, rule->text, d.buf);
+		if (!ok && !strncmp(d.buf, "not judged", 10))
+			it->miss = MISS_UNCHECKED;
+		failed |= !ok;
+	}
+	free(cursor);
+	sb_release(&d);
+	stream_release(&s);
+	return failed;
+}
