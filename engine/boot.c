@@ -35,20 +35,29 @@ boot_init(struct boot *b, const struct boot_job *j)
 	b->m.ctx = b;
 }
 
+/* gdb needs the kernel's symbols only for a backtrace (bt=): every
+ * breakpoint is on an address (breakpoints.h). */
+static int
+needs_symbols(const struct check *c)
+{
+	for (size_t i = 0; i < c->ngdb; i++)
+		if (!strcmp(c->gdb[i].elf, "vmlinux") && c->gdb[i].bt)
+			return 1;
+	return 0;
+}
+
 int
 boot_start_gdb(struct boot *b, const struct boot_job *j, char *err, size_t errlen)
 {
-	const struct check *c = j->check;
-	int need_vmlinux = 0;
-
-	for (size_t i = 0; i < c->ngdb; i++)
-		need_vmlinux |= !strcmp(c->gdb[i].elf, "vmlinux");
 	b->gdb_fd = unix_listen(j->dir->socket, err, errlen);
 	phase_mark(b->clock, "gdb starts");
 	if (b->gdb_fd < 0)
 		return -1;
+	/* vmlinux now, to overlap its loading with the build, unless the build
+	 * makes it (a learner's kernel): then gdb_watch() loads it. */
 	return gdb_start(&b->g, j->dir->gdb_log, j->dir->gdb_script,
-			 need_vmlinux ? j->vmlinux : NULL, err, errlen);
+			 needs_symbols(j->check) && j->check->kernel != KERNEL_LEARNER ? j->vmlinux
+			 : NULL, err, errlen);
 }
 
 /* One read of QEMU's output: log it (capped), feed the matcher, type what
@@ -143,7 +152,8 @@ gdb_arm(struct boot *b, const struct boot_job *j, struct result *r)
 	phase_mark(b->clock, "gdb: connect, breakpoints, continue");
 	rc = gdb_watch(&b->g, j->dir->gdb_script, j->bps, j->nbp, j->dir->socket,
 		       b->have_pids ? off[OFF_PID] : -1, off[OFF_COMM],
-		       witness.len ? witness.buf : NULL);
+		       witness.len ? witness.buf : NULL,
+		       needs_symbols(j->check) && j->check->kernel == KERNEL_LEARNER ? j->vmlinux : NULL);
 	strv_pushf(&r->commands, "gdb-multiarch -q -nx < %s", j->dir->gdb_script);
 	sb_release(&witness);
 	free(cache);

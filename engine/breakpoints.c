@@ -8,21 +8,26 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A kernel line: by name, once vmlinux (mapped by the caller) is known to
- * have it. A learner's kernel (stage 06) may lack the code. */
+/* A kernel line: its address in vmlinux (mapped by the caller). A
+ * learner's kernel (stage 06) may lack the code. */
 static void
-resolve_kernel(struct gdb_bp *b, const char *sym, const unsigned char *kdata, size_t klen)
+resolve_kernel(struct gdb_bp *b, const char *sym, const unsigned char *kdata, size_t klen,
+	       const char *vmlinux_name)
 {
 	uint64_t addr;
 
 	b->kernel = 1;
 	b->symbol = xstrdup(sym);
-	/* Only a clear "not in its symbol table" counts: an unreadable file
-	 * is gdb's to report. */
-	if (kdata && elf_symbol(kdata, klen, b->symbol, &addr) == ELF_SYM_ABSENT)
+	enum elf_sym rc = kdata ? elf_symbol(kdata, klen, b->symbol, &addr) : ELF_SYM_NOT_ELF;
+	if (rc == ELF_SYM_FOUND)
+		b->addr = addr;
+	else if (rc == ELF_SYM_ABSENT)
 		b->problem = xasprintf("the kernel that booted has no function %s: the code that "
 				       "holds it was not built into this kernel (its configuration "
 				       "left it out)", b->symbol);
+	else
+		b->problem = xasprintf("cannot read the symbols of the kernel that booted (%s), so "
+				       "its %s could not be watched", vmlinux_name, b->symbol);
 }
 
 /* A user line: the first of the alternatives ("main|main.main") the
@@ -91,7 +96,14 @@ breakpoints_resolve(const struct check *c, const struct initramfs *archive, cons
 			kdata = NULL;
 		char *alts = xstrdup(g->symbols), *save = NULL;
 		char *first = strtok_r(alts, "|", &save);
-		resolve_kernel(&bps[i], first ? first : g->symbols, kdata, klen);
+		/* The first alternative the kernel has ("a|b"). */
+		char *pick = NULL;
+		for (char *s = first; s && kdata && !pick; s = strtok_r(NULL, "|", &save)) {
+			uint64_t a;
+			if (elf_symbol(kdata, klen, s, &a) == ELF_SYM_FOUND)
+				pick = s;
+		}
+		resolve_kernel(&bps[i], pick ? pick : first ? first : g->symbols, kdata, klen, vmlinux);
 		free(alts);
 	}
 	unmap_file(kdata, klen);

@@ -1,13 +1,13 @@
 /*
  * breakpoints.h: where gdb must stop for each `gdb` line of a check.
  *
- * A line on a program of the archive (init, little_shell, bin/sh -> busybox)
- * becomes an address, read from that program's ELF symbols: the programs
- * are static and -no-pie, so the address in the file is the address at run
- * time, and gdb need not load each program's symbols. A line on vmlinux
- * stays a name for gdb, but only once the booted kernel's symbol table is
- * known to hold it: a name gdb cannot find would run its `commands` block
- * at once, as a false hit.
+ * Every line becomes an address, read from the ELF symbols of the program
+ * it names (init, little_shell, bin/sh -> busybox: static and -no-pie, so
+ * the address in the file is the address at run time) or of the booted
+ * kernel's vmlinux (after it was built, for a learner's kernel): gdb is
+ * never asked to find a name, because a name it cannot find would run the
+ * line's `commands` block at once, as a false hit. Of "a|b", the first
+ * name the program has is taken.
  *
  * A line that cannot be set gets a `problem` (said to the learner, and the
  * line fails). The array is owned by the caller: breakpoints_release().

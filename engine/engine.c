@@ -361,6 +361,7 @@ judge_boot(struct run *x, struct boot *b)
 		.witness = x->witness ? &b->g.w : NULL, .witness_unavailable = unavailable,
 		.bps = x->bps, .nbp = x->nbp, .hits = b->g.hits, .nhits = b->g.nhits,
 		.have_pids = b->have_pids, .gdb_error = b->g.error, .gdb_log = x->dir.gdb_log,
+		.set = b->g.set, .nset = b->g.nset,
 		.answer_values = values, .answer_paths = paths,
 		.uart = uart ? uart : "", .uart_len = uart_len,
 	};

@@ -138,10 +138,13 @@ gdb_start(struct gdb_session *g, const char *transcript, const char *script_path
 
 int
 gdb_watch(struct gdb_session *g, const char *script_path, const struct gdb_bp *bps,
-	  size_t n, const char *socket, int pid_off, int comm_off, const char *witness)
+	  size_t n, const char *socket, int pid_off, int comm_off, const char *witness,
+	  const char *file)
 {
 	struct sb s;
 	sb_init(&s);
+	if (file)
+		sb_printf(&s, "file %s\n", file);
 	sb_printf(&s, "target remote %s\n", socket);
 	/* The witness's breakpoints first: they are then gdb's 1 to 6. */
 	if (witness)
@@ -151,11 +154,18 @@ gdb_watch(struct gdb_session *g, const char *script_path, const struct gdb_bp *b
 		if (b->problem)
 			continue;
 		if (b->kernel) {
-			/* A backtrace only where the check asks for one: without debug
-			 * info (defconfig) bt can fail ("PC not saved"), and an error
-			 * ends the command list before its continue. */
-			sb_printf(&s, "hbreak %s\ncommands\nsilent\nprintf \"@@HIT %zu\\n\"\n%s"
-				  "printf \"@@END\\n\"\ncontinue\nend\n", b->symbol, i,
+			/* The process the kernel runs for is $tp's task. A backtrace
+			 * only where the check asks for one: without debug info
+			 * (defconfig) bt can fail ("PC not saved"), and an error ends
+			 * the command list before its continue. */
+			sb_printf(&s, "hbreak *0x%llx\ncommands\nsilent\n", (unsigned long long)b->addr);
+			if (pid_off > 0)
+				sb_printf(&s, "printf \"@@KHIT %zu pid=%%d satp=%%lx comm=%%s\\n\", "
+					  "*(int *)($tp + %d), $satp, (char *)($tp + %d)\n",
+					  i, pid_off, comm_off);
+			else
+				sb_printf(&s, "printf \"@@KHIT %zu pid=-1 satp=%%lx comm=?\\n\", $satp\n", i);
+			sb_printf(&s, "%sprintf \"@@END\\n\"\ncontinue\nend\n",
 				  b->want && b->want->bt ? "bt 30\n" : "");
 		} else if (pid_off > 0) {
 			/* Read the task in supervisor mode, then give the CPU back as it was. */
@@ -192,12 +202,26 @@ gdb_parse_line(struct gdb_session *g, const char *line)
 	}
 	if (witness_parse_line(&g->w, line))
 		return;
-	const char *mark = strstr(line, "@@HIT ");
-	if (mark)
-		line = mark;
+	/* gdb's own word that a breakpoint is in: only those can have hits. */
+	const char *set = strstr(line, "Hardware assisted breakpoint ");
+	unsigned long long at;
+	int num;
+	if (set && sscanf(set, "Hardware assisted breakpoint %d at 0x%llx", &num, &at) == 2) {
+		g->set = xrealloc(g->set, (g->nset + 1) * sizeof(*g->set));
+		g->set[g->nset++] = at;
+		return;
+	}
+	/* "@@HIT n ..." in a program, "@@KHIT n ..." in the kernel (a backtrace
+	 * may follow, up to "@@END"). */
+	int kernel_hit = 0;
+	const char *rest = NULL, *mark;
+	if ((mark = strstr(line, "@@HIT ")))
+		rest = mark + 6;
+	else if ((mark = strstr(line, "@@KHIT ")))
+		rest = mark + 7, kernel_hit = 1;
 	else if ((mark = strstr(line, "@@END")))
 		line = mark;
-	if (!strncmp(line, "@@HIT ", 6)) {
+	if (rest) {
 		struct gdb_hit h;
 		memset(&h, 0, sizeof(h));
 		h.pid = -1;
@@ -205,7 +229,7 @@ gdb_parse_line(struct gdb_session *g, const char *line)
 		int pid = -1;
 		unsigned long long satp = 0;
 		size_t bp;
-		int n = sscanf(line + 6, "%zu pid=%d satp=%llx comm=%16s", &bp, &pid, &satp, comm);
+		int n = sscanf(rest, "%zu pid=%d satp=%llx comm=%16s", &bp, &pid, &satp, comm);
 		if (n < 1)
 			return;
 		h.bp = bp;
@@ -216,7 +240,7 @@ gdb_parse_line(struct gdb_session *g, const char *line)
 		g->hits = xrealloc(g->hits, (g->nhits + 1) * sizeof(*g->hits));
 		g->hits[g->nhits++] = h;
 		/* A kernel hit is followed by its backtrace. */
-		g->in_bt = n == 1;
+		g->in_bt = kernel_hit;
 		return;
 	}
 	/* An error stops gdb watching: remember the first. The end of the
@@ -303,6 +327,7 @@ gdb_release(struct gdb_session *g)
 	for (size_t i = 0; i < g->nhits; i++)
 		strv_release(&g->hits[i].bt);
 	free(g->hits);
+	free(g->set);
 	free(g->error);
 	witness_release(&g->w);
 	sb_release(&g->partial);
@@ -341,7 +366,7 @@ pid_in(const int *pids, size_t n, int pid)
 int
 gdb_judge(const struct gdb_bp *bps, size_t nbp, size_t which,
 	  const struct gdb_hit *hits, size_t nhits, int have_pids,
-	  char *msg, size_t msglen)
+	  const unsigned long long *set, size_t nset, char *msg, size_t msglen)
 {
 	const struct gdb_bp *b = &bps[which];
 	const struct gdb_expect *w = b->want;
@@ -369,29 +394,40 @@ gdb_judge(const struct gdb_bp *bps, size_t nbp, size_t which,
 		if (!pid_in(pids, npids, hits[i].pid))
 			pids[npids++] = hits[i].pid;
 	}
-	const char *where = b->kernel ? "the kernel" : w->elf;
+	/* "fork of /init", "virtnet_open in the kernel" */
+	char what[256];
+	if (b->kernel)
+		snprintf(what, sizeof(what), "%s in the kernel", b->symbol);
+	else
+		snprintf(what, sizeof(what), "%s of /%s", b->symbol, w->elf);
+	int was_set = 0;
+	for (size_t i = 0; i < nset; i++)
+		was_set |= set[i] == b->addr;
+	if (!was_set && !w->never) {
+		snprintf(msg, msglen, "gdb could not put a breakpoint on %s (at 0x%llx): its "
+			 "transcript, gdb.log, says why", what, (unsigned long long)b->addr);
+		goto out;
+	}
 	if (w->never) {
 		ok = count == 0;
 		if (ok)
-			snprintf(msg, msglen, "%s of %s never ran, as expected", b->symbol, where);
+			snprintf(msg, msglen, "%s never ran, as expected", what);
 		else
-			snprintf(msg, msglen, "%s of %s ran %zu time(s), but it must not", b->symbol,
-				 where, count);
+			snprintf(msg, msglen, "%s ran %zu time(s), but it must not", what, count);
 		goto out;
 	}
 	if (count == 0) {
-		snprintf(msg, msglen, "%s of %s never ran", b->symbol,
-			 b->kernel ? "the kernel" : w->elf);
+		snprintf(msg, msglen, "%s never ran", what);
 		goto out;
 	}
 	if (have_pids && w->pid_is_1 && not_pid1) {
-		snprintf(msg, msglen, "%s of /%s ran in a process other than PID 1: it must run in "
-			 "init itself", b->symbol, w->elf);
+		snprintf(msg, msglen, "%s ran %s a process other than PID 1: it must run %s init "
+			 "itself", what, b->kernel ? "for" : "in", b->kernel ? "for" : "in");
 		goto out;
 	}
 	if (have_pids && w->pid_not_1 && in_pid1) {
-		snprintf(msg, msglen, "%s of /%s ran in PID 1: it should run in a new process "
-			 "(fork first, then exec in the child)", b->symbol, w->elf);
+		snprintf(msg, msglen, "%s ran %s PID 1: it should run in a new process "
+			 "(fork first, then exec in the child)", what, b->kernel ? "for" : "in");
 		goto out;
 	}
 	if (have_pids && w->pid_not_sym) {
@@ -403,21 +439,21 @@ gdb_judge(const struct gdb_bp *bps, size_t nbp, size_t which,
 			for (size_t i = 0; i < nhits; i++)
 				if (hits[i].bp == j && hit_counts(&bps[j], &hits[i], have_pids) &&
 				    pid_in(pids, npids, hits[i].pid)) {
-					snprintf(msg, msglen, "%s of /%s ran in the same process as its %s "
+					snprintf(msg, msglen, "%s ran in the same process as its %s "
 						 "(PID %d): it should run in a child process (fork first)",
-						 b->symbol, w->elf, bps[j].symbol, hits[i].pid);
+						 what, bps[j].symbol, hits[i].pid);
 					goto out;
 				}
 		}
 	}
 	if (have_pids && w->procs_min >= 0 && (int)npids < w->procs_min) {
-		snprintf(msg, msglen, "%s of /%s ran in %zu process(es); expected at least %d",
-			 b->symbol, w->elf, npids, w->procs_min);
+		snprintf(msg, msglen, "%s ran in %zu process(es); expected at least %d",
+			 what, npids, w->procs_min);
 		goto out;
 	}
 	if (have_pids && w->procs_exact >= 0 && (int)npids != w->procs_exact) {
-		snprintf(msg, msglen, "%s of /%s ran in %zu process(es); expected exactly %d",
-			 b->symbol, w->elf, npids, w->procs_exact);
+		snprintf(msg, msglen, "%s ran in %zu process(es); expected exactly %d",
+			 what, npids, w->procs_exact);
 		goto out;
 	}
 	for (size_t k = 0; w->bt && w->bt[k]; k++) {
@@ -440,12 +476,12 @@ gdb_judge(const struct gdb_bp *bps, size_t nbp, size_t which,
 		snprintf(msg, msglen, "%s", s.buf);
 		sb_release(&s);
 	} else if (!have_pids) {
-		snprintf(msg, msglen, "%s of /%s ran %zu time(s) (this kernel has no debug info: "
-			 "processes not told apart)", b->symbol, w->elf, count);
+		snprintf(msg, msglen, "%s ran %zu time(s) (this kernel has no debug info: "
+			 "processes not told apart)", what, count);
 	} else if (npids == 1) {
-		snprintf(msg, msglen, "%s of /%s ran in PID %d", b->symbol, w->elf, pids[0]);
+		snprintf(msg, msglen, "%s ran %s PID %d", what, b->kernel ? "for" : "in", pids[0]);
 	} else {
-		snprintf(msg, msglen, "%s of /%s ran in %zu processes", b->symbol, w->elf, npids);
+		snprintf(msg, msglen, "%s ran %s %zu processes", what, b->kernel ? "for" : "in", npids);
 	}
 out:
 	free(pids);

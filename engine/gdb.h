@@ -6,7 +6,7 @@
  * one hardware breakpoint per line; each hit prints one line
  *
  *   @@HIT <n> pid=<pid> satp=<hex> comm=<name>    (in a user program)
- *   @@HIT <n> + a backtrace + @@END                (in the kernel)
+ *   @@KHIT <n> pid=... + a backtrace + @@END       (in the kernel)
  *
  * and continues. The guest is stopped while gdb prints, so a hit is on
  * gdb's output before any UART output that follows it.
@@ -18,6 +18,11 @@
  * the script reads task->pid and task->comm there (switching $priv to
  * supervisor for the read: the page is not readable from user mode). The
  * offsets of pid and comm come from vmlinux's debug info, once per kernel.
+ *
+ * In the kernel the task is in $tp, so a kernel hit has its PID too.
+ * Every breakpoint is set on an address (breakpoints.h); a hit counts
+ * only for a breakpoint gdb said it set ("Hardware assisted breakpoint N
+ * at 0x..."), so a line that could not be set is never a false hit.
  *
  * The session owns its process, its output buffer and the hits.
  */
@@ -58,6 +63,8 @@ struct gdb_session {
 	int in_bt;
 	int armed;             /* its breakpoints are in (it printed @@ARMED) */
 	struct witness w;      /* the witness's record (empty when it is off) */
+	unsigned long long *set; /* addresses gdb said it put a breakpoint on */
+	size_t nset;
 	char *error;           /* gdb stopped with this error, or NULL */
 };
 
@@ -81,9 +88,12 @@ int gdb_task_offsets(const char *vmlinux, const char *cache_path, int off[OFF_N]
  */
 int gdb_start(struct gdb_session *g, const char *transcript, const char *script_path,
 	      const char *vmlinux, char *err, size_t errlen);
-/* witness: the witness's commands (witness_script()), set first; may be NULL. */
+/* witness: the witness's commands (witness_script()), set first; file: a
+ * symbol file to load first (a kernel built after gdb started); both may
+ * be NULL. */
 int gdb_watch(struct gdb_session *g, const char *script_path, const struct gdb_bp *bps,
-	      size_t n, const char *socket, int pid_off, int comm_off, const char *witness);
+	      size_t n, const char *socket, int pid_off, int comm_off, const char *witness,
+	      const char *file);
 /* Read what gdb printed (non-blocking); returns 0 at end of output. */
 int gdb_read(struct gdb_session *g);
 void gdb_stop(struct gdb_session *g);
@@ -95,7 +105,7 @@ void gdb_release(struct gdb_session *g);
  */
 int gdb_judge(const struct gdb_bp *bps, size_t nbp, size_t which,
 	      const struct gdb_hit *hits, size_t nhits, int have_pids,
-	      char *msg, size_t msglen);
+	      const unsigned long long *set, size_t nset, char *msg, size_t msglen);
 
 /* Parse gdb output lines into hits (exposed for tests). */
 void gdb_parse_line(struct gdb_session *g, const char *line);

@@ -232,8 +232,8 @@ judge_items(const struct judge_input *in, struct result *r)
 		failed = 1;
 	}
 	for (size_t i = 0; i < in->nbp; i++) {
-		int ok = gdb_judge(in->bps, in->nbp, i, in->hits, in->nhits, in->have_pids, msg,
-				   sizeof(msg));
+		int ok = gdb_judge(in->bps, in->nbp, i, in->hits, in->nhits, in->have_pids,
+				   in->set, in->nset, msg, sizeof(msg));
 		char *want = xasprintf("%s %s", c->gdb[i].elf, c->gdb[i].symbols);
 		result_add_item(r, ok, ITEM_GDB, want, msg);
 		free(want);

@@ -76,6 +76,8 @@ struct judge_input {
 	const struct gdb_hit *hits;
 	size_t nhits;
 	int have_pids;                    /* hits carry PIDs */
+	const unsigned long long *set;    /* the addresses gdb set breakpoints on */
+	size_t nset;
 	const char *gdb_error;            /* gdb stopped early, or NULL */
 	const struct witness *witness;    /* the witness's record, or NULL: not asked for */
 	const char *witness_unavailable;  /* why the record cannot be judged, or NULL */

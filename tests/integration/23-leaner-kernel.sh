@@ -109,4 +109,20 @@ want "your kernel never started /init"
 want "FAILED    gdb      vmlinux unpack_to_rootfs"
 want "the kernel that booted has no function unpack_to_rootfs"
 printf '%s' "$out" | grep -q "The same archive on each kernel" && fail "compared a kernel that never reached /init"
+
+# 6. A kernel line holds only when the function really ran in the kernel
+#    that was built: one that is there but never runs (the solution powers
+#    off, it never restarts) and one that no kernel has both fail; a line
+#    that runs passes, with the process it ran for.
+cp checks/$stage.check "$lab/checks/$stage.check"
+printf 'gdb        vmlinux  machine_restart\ngdb        vmlinux  no_such_function_in_linux\n' \
+	>>"$lab/checks/$stage.check"
+export LEANER_OUT=$K/leaner-test-solution
+LAB_TOP=$lab run_check $stage --dir solutions/$stage
+[ $rc -eq 1 ] || fail "a kernel line on a function that never ran passed (exit $rc)"
+want "FAILED    gdb      vmlinux machine_restart"
+want "machine_restart in the kernel never ran"
+want "FAILED    gdb      vmlinux no_such_function_in_linux"
+want "the kernel that booted has no function no_such_function_in_linux"
+want "unpack_to_rootfs in the kernel ran"
 exit 0

@@ -25,7 +25,7 @@ TEST(parses_user_and_kernel_hits)
 	memset(&g, 0, sizeof g);
 	feed(&g, "Hardware assisted breakpoint 1 at 0x10552\n"
 		 "@@HIT 0 pid=1 satp=a000100000080aef comm=init\n"
-		 "@@HIT 2\n"
+		 "@@KHIT 2 pid=1 satp=0 comm=swapper/0\n"
 		 "#0  panic (fmt=0x1) at kernel/panic.c:278\n"
 		 "#1  0xffffffff80212930 in mount_block_root (name=0x2) at init/do_mounts.c:445\n"
 		 "#2  0xffffffff80212a14 in mount_root () at init/do_mounts.c:592\n"
@@ -35,7 +35,8 @@ TEST(parses_user_and_kernel_hits)
 	CHECK(g.nhits == 3);
 	CHECK(g.hits[0].pid == 1 && g.hits[0].satp == 0xa000100000080aefull);
 	CHECK_STREQ(g.hits[0].comm, "init");
-	CHECK(g.hits[1].bp == 2 && g.hits[1].bt.n == 3);
+	CHECK(g.hits[1].bp == 2 && g.hits[1].bt.n == 3 && g.hits[1].pid == 1);
+	CHECK(g.nset == 1 && g.set[0] == 0x10552);
 	CHECK_STREQ(g.hits[1].bt.v[0], "panic");
 	CHECK_STREQ(g.hits[1].bt.v[1], "mount_block_root");
 	CHECK_STREQ(g.hits[1].bt.v[2], "mount_root");
@@ -44,6 +45,10 @@ TEST(parses_user_and_kernel_hits)
 	g.out_fd = -1;
 	gdb_release(&g);
 }
+
+/* Every breakpoint of these tests is at address 0, which gdb set. */
+static const unsigned long long set0[] = {0};
+#define SET set0, 1
 
 /* A check's gdb lines, parsed, and breakpoints for them. */
 static void
@@ -81,32 +86,32 @@ TEST(judges_pid_and_process_conditions)
 	 * comm little_shell): that must not count against init. */
 	struct gdb_hit h[] = {hit(0, 1, "init"), hit(0, 5, "little_shell"), hit(1, 5, "little_shell"),
 			      hit(2, 6, "little_shell"), hit(2, 7, "little_shell"), hit(2, 8, "mkdir")};
-	CHECK(gdb_judge(bps, 4, 0, h, 6, 1, msg, sizeof msg) == 1);
+	CHECK(gdb_judge(bps, 4, 0, h, 6, 1, SET, msg, sizeof msg) == 1);
 	CHECK_CONTAINS(msg, "ran in PID 1");
-	CHECK(gdb_judge(bps, 4, 1, h, 6, 1, msg, sizeof msg) == 1);
-	CHECK(gdb_judge(bps, 4, 2, h, 6, 1, msg, sizeof msg) == 1);
+	CHECK(gdb_judge(bps, 4, 1, h, 6, 1, SET, msg, sizeof msg) == 1);
+	CHECK(gdb_judge(bps, 4, 2, h, 6, 1, SET, msg, sizeof msg) == 1);
 	CHECK_CONTAINS(msg, "2 processes");
-	CHECK(gdb_judge(bps, 4, 3, h, 6, 1, msg, sizeof msg) == 1);
+	CHECK(gdb_judge(bps, 4, 3, h, 6, 1, SET, msg, sizeof msg) == 1);
 
 	/* execve in the shell itself (pid 5): a built-in run wrongly, or no fork. */
 	struct gdb_hit bad[] = {hit(1, 5, "little_shell"), hit(2, 5, "little_shell"),
 				hit(2, 6, "little_shell"), hit(0, 3, "init"), hit(3, 1, "init")};
-	CHECK(gdb_judge(bps, 4, 2, bad, 5, 1, msg, sizeof msg) == 0);
+	CHECK(gdb_judge(bps, 4, 2, bad, 5, 1, SET, msg, sizeof msg) == 0);
 	CHECK_CONTAINS(msg, "same process as its main (PID 5)");
-	CHECK(gdb_judge(bps, 4, 0, bad, 5, 1, msg, sizeof msg) == 0);
+	CHECK(gdb_judge(bps, 4, 0, bad, 5, 1, SET, msg, sizeof msg) == 0);
 	CHECK_CONTAINS(msg, "other than PID 1");
-	CHECK(gdb_judge(bps, 4, 3, bad, 5, 1, msg, sizeof msg) == 0);
+	CHECK(gdb_judge(bps, 4, 3, bad, 5, 1, SET, msg, sizeof msg) == 0);
 	CHECK_CONTAINS(msg, "must not");
 	/* Never reached. */
-	CHECK(gdb_judge(bps, 4, 1, h, 0, 1, msg, sizeof msg) == 0);
+	CHECK(gdb_judge(bps, 4, 1, h, 0, 1, SET, msg, sizeof msg) == 0);
 	CHECK_CONTAINS(msg, "never ran");
 	/* Too few processes. */
 	struct gdb_hit one[] = {hit(1, 5, "little_shell"), hit(2, 6, "little_shell")};
-	CHECK(gdb_judge(bps, 4, 2, one, 2, 1, msg, sizeof msg) == 0);
+	CHECK(gdb_judge(bps, 4, 2, one, 2, 1, SET, msg, sizeof msg) == 0);
 	CHECK_CONTAINS(msg, "expected at least 2");
 	/* A symbol the program lacks. */
 	bps[0].problem = "/init has no function main";
-	CHECK(gdb_judge(bps, 4, 0, h, 6, 1, msg, sizeof msg) == 0);
+	CHECK(gdb_judge(bps, 4, 0, h, 6, 1, SET, msg, sizeof msg) == 0);
 	CHECK_STREQ(msg, "/init has no function main");
 	check_release(&c);
 }
@@ -120,11 +125,23 @@ TEST(judges_kernel_backtraces)
 	struct gdb_hit h = hit(0, -1, "");
 	strv_push(&h.bt, "panic");
 	strv_push(&h.bt, "mount_root");
-	CHECK(gdb_judge(bps, 1, 0, &h, 1, 1, msg, sizeof msg) == 0);
+	CHECK(gdb_judge(bps, 1, 0, &h, 1, 1, SET, msg, sizeof msg) == 0);
 	CHECK_CONTAINS(msg, "not from prepare_namespace");
 	strv_push(&h.bt, "prepare_namespace");
-	CHECK(gdb_judge(bps, 1, 0, &h, 1, 1, msg, sizeof msg) == 1);
+	CHECK(gdb_judge(bps, 1, 0, &h, 1, 1, SET, msg, sizeof msg) == 1);
 	CHECK_CONTAINS(msg, "called from mount_root <- prepare_namespace");
+	/* pid= on a kernel line: the task the kernel ran for. */
+	check_release(&c);
+	setup(&c, bps, "gdb vmlinux do_mount pid=1\n");
+	struct gdb_hit k = hit(0, 18, "sh");
+	CHECK(gdb_judge(bps, 1, 0, &k, 1, 1, SET, msg, sizeof msg) == 0);
+	CHECK_CONTAINS(msg, "do_mount in the kernel ran for a process other than PID 1");
+	k.pid = 1;
+	CHECK(gdb_judge(bps, 1, 0, &k, 1, 1, SET, msg, sizeof msg) == 1);
+	CHECK_CONTAINS(msg, "ran for PID 1");
+	/* A breakpoint gdb did not say it set has no hits that count. */
+	CHECK(gdb_judge(bps, 1, 0, &k, 1, 1, NULL, 0, msg, sizeof msg) == 0);
+	CHECK_CONTAINS(msg, "gdb could not put a breakpoint on do_mount in the kernel");
 	strv_release(&h.bt);
 	check_release(&c);
 }
