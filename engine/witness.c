@@ -17,9 +17,9 @@ witness_kernel_read(struct witness_kernel *k, const char *vmlinux, const int off
 		    char *err, size_t errlen)
 {
 	static const char *const names[] = {"wake_up_new_task", "do_execveat_common",
-		"begin_new_exec", "do_exit", "release_task", "n_tty_write"};
+		"begin_new_exec", "do_exit", "release_task", "n_tty_write", "kernel_execve"};
 	uint64_t *addrs[] = {&k->new_task, &k->execveat, &k->new_exec, &k->exit,
-		&k->release, &k->tty_write};
+		&k->release, &k->tty_write, &k->arm};
 	const unsigned char *data;
 	size_t len;
 
@@ -50,24 +50,34 @@ witness_kernel_read(struct witness_kernel *k, const char *vmlinux, const int off
 }
 
 /*
- * One breakpoint's commands. Every stop counts towards the bound; at the
- * bound the witness's own breakpoints (the first six gdb has: the witness
- * sets them before any other) are turned off and the guest goes on.
+ * One breakpoint's commands, set while the arming stop runs (so its
+ * number goes into $lab_bN). Every stop counts towards the bound; at the
+ * bound the witness's breakpoints are turned off and the guest goes on.
  * Strings are printed with `output`, which escapes them: a program cannot
  * forge a witness line with a newline in a path or in what it writes.
  */
 static void
-stop_commands(struct sb *s, uint64_t addr, const char *body)
+stop_commands(struct sb *s, int n, uint64_t addr, const char *body)
 {
-	sb_printf(s, "hbreak *0x%llx\ncommands\nsilent\nset $lab_w = $lab_w + 1\n"
-		  "if $lab_w > %d\nprintf \"@@W full\\n\"\ndisable 1-6\nelse\n%send\ncontinue\nend\n",
-		  (unsigned long long)addr, WITNESS_MAX_EVENTS, body);
+	sb_printf(s, "hbreak *0x%llx\nset $lab_b%d = $bpnum\ncommands\nsilent\n"
+		  "set $lab_w = $lab_w + 1\nif $lab_w > %d\nprintf \"@@W full\\n\"\n"
+		  "disable $lab_b1 $lab_b2 $lab_b3 $lab_b4 $lab_b5 $lab_b6\nelse\n%send\n"
+		  "continue\nend\n", (unsigned long long)addr, n, WITNESS_MAX_EVENTS, body);
 }
 
+/*
+ * Why the witness waits for kernel_execve: every stop of the guest costs
+ * far more than gdb's work in it, because QEMU (7.2, Debian 12's) throws
+ * away all its translated code at each debug stop and translates it again
+ * as the guest runs on (about 20 ms each here). The kernel creates a dozen
+ * kernel threads while it boots; the witness skips them by setting its
+ * breakpoints only when the kernel first runs a program (/init), from one
+ * breakpoint on kernel_execve.
+ */
 void
 witness_script(const struct witness_kernel *k, struct sb *out)
 {
-	struct sb b;
+	struct sb b, arm;
 	/* The current task's PID and thread-group id ($tp: the task_struct). */
 	char cur[96];
 
@@ -76,12 +86,13 @@ witness_script(const struct witness_kernel *k, struct sb *out)
 	sb_puts(out, "# The witness (engine/witness.h): what each process did, from the kernel.\n"
 		     "set print elements unlimited\nset print repeats unlimited\n"
 		     "set print null-stop off\nset charset ASCII\n"
-		     "set $lab_w = 0\nset $lab_r1 = 0\nset $lab_r2 = 0\n");
+		     "set $lab_w = 0\nset $lab_r1 = 0\nset $lab_r2 = 0\nset $lab_on = 0\n");
 	sb_init(&b);
+	sb_init(&arm);
 
 	sb_printf(&b, "printf \"@@W new %%d %%d %%d %%d\\n\", %s, *(int *)($a0 + %d), "
 		  "*(int *)($a0 + %d)\n", cur, k->pid_off, k->tgid_off);
-	stop_commands(out, k->new_task, b.buf);
+	stop_commands(&arm, 1, k->new_task, b.buf);
 
 	/* An exec asked for; where it returns to (its caller's $ra, the same
 	 * for every exec through one system call) gets a breakpoint once, which
@@ -95,28 +106,34 @@ witness_script(const struct witness_kernel *k, struct sb *out)
 	sb_puts(&b, "else\nif $ra != $lab_r1 && $lab_r2 == 0\nset $lab_r2 = $ra\nhbreak *$lab_r2\n");
 	sb_printf(&b, ret, cur);
 	sb_puts(&b, "end\nend\n");
-	stop_commands(out, k->execveat, b.buf);
+	stop_commands(&arm, 2, k->execveat, b.buf);
 
 	sb_reset(&b);
 	sb_printf(&b, "printf \"@@W exec %%d %%d \", %s\noutput *(char **)($a0 + %d)\n"
 		  "printf \"\\n\"\n", cur, k->filename_off);
-	stop_commands(out, k->new_exec, b.buf);
+	stop_commands(&arm, 3, k->new_exec, b.buf);
 
 	sb_reset(&b);
 	sb_printf(&b, "printf \"@@W exit %%d %%d %%ld\\n\", %s, $a0\n", cur);
-	stop_commands(out, k->exit, b.buf);
+	stop_commands(&arm, 4, k->exit, b.buf);
 
 	sb_reset(&b);
 	sb_printf(&b, "printf \"@@W reap %%d %%d %%d %%d\\n\", %s, *(int *)($a0 + %d), "
 		  "*(int *)($a0 + %d)\n", cur, k->pid_off, k->tgid_off);
-	stop_commands(out, k->release, b.buf);
+	stop_commands(&arm, 5, k->release, b.buf);
 
 	/* n_tty_write(tty, file, buf, nr): nr bytes at buf, a kernel copy. */
 	sb_reset(&b);
 	sb_printf(&b, "set $lab_len = $a3 > 4096 ? 4096 : $a3\n"
 		  "printf \"@@W write %%d %%d %%ld \", %s, $a3\n"
 		  "if $lab_len > 0\noutput *(char *)$a2@$lab_len\nend\nprintf \"\\n\"\n", cur);
-	stop_commands(out, k->tty_write, b.buf);
+	stop_commands(&arm, 6, k->tty_write, b.buf);
+
+	/* The arming breakpoint: once, at the first program the kernel runs. */
+	sb_printf(out, "hbreak *0x%llx\ncommands\nsilent\nif $lab_on == 0\nset $lab_on = 1\n"
+		  "printf \"@@W on\\n\"\n%send\ncontinue\nend\n",
+		  (unsigned long long)k->arm, arm.buf);
+	sb_release(&arm);
 	sb_release(&b);
 }
 
@@ -289,6 +306,8 @@ witness_parse_line(struct witness *w, const char *line)
 		w->cut = 1;
 		return 1;
 	}
+	if (!strcmp(kind, "on"))
+		return 1;
 	if (w->n >= WITNESS_MAX_EVENTS) {
 		w->cut = 1;
 		return 1;

@@ -22,6 +22,10 @@
  *
  * gdb prints one "@@W ..." line per stop (witness_script() writes the
  * commands), and witness_parse_line() turns them into the event record.
+ * The breakpoints go in when the kernel first runs a program (/init, from
+ * kernel_execve): each stop costs QEMU a retranslation of the guest's code
+ * (witness.c says more), and the kernel's own threads of the boot are not
+ * the learner's.
  * Kernel threads (children of PID 0 and 2) are left out. The terminal's
  * echo of typed input and the kernel's own messages reach the UART without
  * n_tty_write: the record's writes are what processes wrote, nothing else.
@@ -48,6 +52,7 @@
 /* Where the witness stops and what it reads, for one kernel. */
 struct witness_kernel {
 	uint64_t new_task, execveat, new_exec, exit, release, tty_write;
+	uint64_t arm;          /* kernel_execve: the breakpoints go in at its first call */
 	int pid_off, comm_off, tgid_off, filename_off;   /* task_struct, linux_binprm */
 };
 
