@@ -145,6 +145,9 @@ static const struct cmd commands[] = {
 	 "show the reference solution, once the stage has passed (--force: now, and it is "
 	 "recorded)", NULL},
 	{"status", cmd_list, NEEDS_STATE, NULL, "the same as list", NULL},
+	{"trace", cmd_trace, NEEDS_STATE | NEEDS_SIGNALS, check_options,
+	 "boot a stage as check does and draw what ran: the process tree, and each console "
+	 "line marked with the process that wrote it (the kernel's witness)", NULL},
 	{"verify", cmd_verify, NEEDS_CATALOG | NEEDS_SIGNALS | FOR_AUTHORS, verify_options,
 	 "every check parses, every page and hint exists, every solution passes, every starter "
 	 "fails", NULL},

@@ -55,6 +55,7 @@ int cmd_next(struct ctx *c, const struct args *a);
 int cmd_reset(struct ctx *c, const struct args *a);
 int cmd_run(struct ctx *c, const struct args *a);
 int cmd_solution(struct ctx *c, const struct args *a);
+int cmd_trace(struct ctx *c, const struct args *a);
 int cmd_verify(struct ctx *c, const struct args *a);
 int cmd_watch(struct ctx *c, const struct args *a);
 int cmd_where(struct ctx *c, const struct args *a);

@@ -446,6 +446,47 @@ witness_status(long status, char *buf, size_t len)
 	}
 }
 
+/* ------------------------------------------------------------ the stream */
+
+void
+wstream_make(struct wstream *s, const struct witness *w)
+{
+	memset(s, 0, sizeof(*s));
+	sb_init(&s->all);
+	s->start = xcalloc(w->n + 1, sizeof(size_t));
+	s->ev = xcalloc(w->n + 1, sizeof(size_t));
+	for (size_t i = 0; i < w->n; i++) {
+		const struct wevent *e = &w->ev[i];
+		if (e->kind != WE_WRITE || !e->len)
+			continue;
+		s->start[s->n] = s->all.len;
+		s->ev[s->n++] = i;
+		sb_add(&s->all, e->text, e->len);
+	}
+}
+
+size_t
+wstream_write_at(const struct wstream *s, size_t off)
+{
+	size_t lo = 0, hi = s->n;
+	while (hi - lo > 1) {
+		size_t mid = (lo + hi) / 2;
+		if (s->start[mid] <= off)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+void
+wstream_release(struct wstream *s)
+{
+	sb_release(&s->all);
+	free(s->start);
+	free(s->ev);
+}
+
 /* ------------------------------------------------------------ saving */
 
 /* A write's bytes as one line, escaped like C. */

@@ -130,6 +130,21 @@ const char *witness_name(const struct witness *w, int pid, char *buf, size_t len
  * '/', the same base name. */
 int witness_is_program(const struct wproc *p, const char *prog);
 
+/*
+ * Everything processes wrote to terminals, in order, as one byte string
+ * (all), and where each write starts in it: the kth write with bytes is
+ * event ev[k] and starts at start[k].
+ */
+struct wstream {
+	struct sb all;
+	size_t *start, *ev;
+	size_t n;
+};
+void wstream_make(struct wstream *s, const struct witness *w);
+/* The k of the write that holds byte off of the stream (s->n > 0). */
+size_t wstream_write_at(const struct wstream *s, size_t off);
+void wstream_release(struct wstream *s);
+
 /* A readable record (witness.log) and the same as JSON, into files. */
 int witness_save(const struct witness *w, const char *log_path, const char *json_path,
 		 char *err, size_t errlen);

@@ -7,58 +7,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Everything processes wrote to a terminal, in order, one byte string, and
- * where each write starts in it. */
-struct stream {
-	struct sb all;
-	size_t *start;         /* per write: its first byte in all */
-	size_t *ev;            /* per write: its event index */
-	size_t n;
-};
-
-static void
-stream_make(struct stream *s, const struct witness *w)
-{
-	memset(s, 0, sizeof(*s));
-	sb_init(&s->all);
-	s->start = xcalloc(w->n + 1, sizeof(size_t));
-	s->ev = xcalloc(w->n + 1, sizeof(size_t));
-	for (size_t i = 0; i < w->n; i++) {
-		const struct wevent *e = &w->ev[i];
-		if (e->kind != WE_WRITE || !e->len)
-			continue;
-		s->start[s->n] = s->all.len;
-		s->ev[s->n++] = i;
-		sb_add(&s->all, e->text, e->len);
-	}
-}
-
-static void
-stream_release(struct stream *s)
-{
-	sb_release(&s->all);
-	free(s->start);
-	free(s->ev);
-}
-
 /* The write that holds byte off. */
 static size_t
-write_at(const struct stream *s, size_t off)
+write_at(const struct wstream *s, size_t off)
 {
-	size_t lo = 0, hi = s->n;
-	while (hi - lo > 1) {
-		size_t mid = (lo + hi) / 2;
-		if (s->start[mid] <= off)
-			lo = mid;
-		else
-			hi = mid;
-	}
-	return lo;
+	return wstream_write_at(s, off);
 }
 
 /* The next occurrence of text at or after from, or SIZE_MAX. */
 static size_t
-stream_find(const struct stream *s, const char *text, size_t len, size_t from)
+stream_find(const struct wstream *s, const char *text, size_t len, size_t from)
 {
 	if (!len || from >= s->all.len)
 		return SIZE_MAX;
@@ -146,7 +104,7 @@ matched_text(const struct check *c, const struct matcher *m, const struct wrule 
 /* The offset in the stream just after the seq-th occurrence of prompt
  * (1-based), or SIZE_MAX. */
 static size_t
-prompt_end(const struct stream *s, const char *prompt, size_t seq)
+prompt_end(const struct wstream *s, const char *prompt, size_t seq)
 {
 	size_t len = strlen(prompt), at = SIZE_MAX, from = 0;
 	for (size_t i = 0; i < seq; i++) {
@@ -164,7 +122,7 @@ prompt_end(const struct stream *s, const char *prompt, size_t seq)
  * occurrence the thread's previous `by` found (*cursor).
  */
 static size_t
-step_bound(const struct check *c, const struct matcher *m, const struct stream *s,
+step_bound(const struct check *c, const struct matcher *m, const struct wstream *s,
 	   const struct wrule *rule, size_t cursor)
 {
 	const struct thread *t = &c->threads[rule->thread];
@@ -187,7 +145,7 @@ step_bound(const struct check *c, const struct matcher *m, const struct stream *
 /* One occurrence of text at at: whether WHO wrote it (and, for `line`, as
  * a whole line); the reason into d if not. */
 static int
-judge_occurrence(const struct witness *w, const struct stream *s, const struct wrule *rule,
+judge_occurrence(const struct witness *w, const struct wstream *s, const struct wrule *rule,
 		 const char *text, size_t at, const char *who, int *writer, struct sb *d)
 {
 	size_t len = strlen(text), endb = at + len, k0 = write_at(s, at);
@@ -227,7 +185,7 @@ judge_occurrence(const struct witness *w, const struct stream *s, const struct w
  */
 static int
 judge_by(const struct check *c, const struct matcher *m, const struct witness *w,
-	 const struct stream *s, const struct wrule *rule, size_t *cursor, struct sb *d)
+	 const struct wstream *s, const struct wrule *rule, size_t *cursor, struct sb *d)
 {
 	char *text = matched_text(c, m, rule);
 	char name[160];
@@ -273,7 +231,7 @@ judge_by(const struct check *c, const struct matcher *m, const struct witness *w
 /* The event index of the write holding the end of the seq-th occurrence
  * of prompt (1-based), or SIZE_MAX. */
 static size_t
-prompt_write(const struct stream *s, const char *prompt, size_t seq)
+prompt_write(const struct wstream *s, const char *prompt, size_t seq)
 {
 	size_t e = prompt_end(s, prompt, seq);
 	return e == SIZE_MAX ? SIZE_MAX : s->ev[write_at(s, e - 1)];
@@ -288,7 +246,7 @@ errno_name(long e)
 
 static int
 judge_runs(const struct check *c, const struct matcher *m, const struct witness *w,
-	   const struct stream *s, const struct wrule *rule, struct sb *d)
+	   const struct wstream *s, const struct wrule *rule, struct sb *d)
 {
 	const struct thread *t = &c->threads[rule->thread];
 	const struct step *st = &t->steps[rule->step];
@@ -492,13 +450,13 @@ int
 witness_judge(const struct check *c, const struct matcher *m, const struct witness *w,
 	      const char *unavailable, struct result *r)
 {
-	struct stream s;
+	struct wstream s;
 	struct sb d;
 	int failed = 0;
 
 	if (!c->nwrules)
 		return 0;
-	stream_make(&s, w);
+	wstream_make(&s, w);
 	sb_init(&d);
 	size_t *cursor = xcalloc(c->nthreads + 1, sizeof(size_t));
 	for (size_t i = 0; i < c->nwrules; i++) {
@@ -523,6 +481,6 @@ witness_judge(const struct check *c, const struct matcher *m, const struct witne
 	}
 	free(cursor);
 	sb_release(&d);
-	stream_release(&s);
+	wstream_release(&s);
 	return failed;
 }
