@@ -50,22 +50,30 @@ bare() {
 }
 check1() { "$runner" check --dir solutions/01-hello-init; }
 check2() { "$runner" check --dir solutions/02-init-and-shell; }
+check3() { "$runner" check --dir solutions/03-little-shell; }
+trace4() { "$runner" trace 04 --dir solutions/04-real-init; }
 
 echo "bench: $runs runs of each figure after a warm-up ($(nproc) cores)..." >&2
 bare >/dev/null 2>&1
 check1 >/dev/null 2>&1
 check2 >/dev/null 2>&1
+check3 >/dev/null 2>&1
+trace4 >/dev/null 2>&1
 i=0
 while [ $i -lt "$runs" ]; do
 	i=$((i + 1))
 	time_cmd "$work/bare" bare
 	time_cmd "$work/check1" check1
 	time_cmd "$work/check2" check2
+	time_cmd "$work/check3" check3
+	time_cmd "$work/trace4" trace4
 	time_cmd "$work/noop" make --no-print-directory kernel
 done
 bare_ms=$(median <"$work/bare")
 check1_ms=$(median <"$work/check1")
 check2_ms=$(median <"$work/check2")
+check3_ms=$(median <"$work/check3")
+trace4_ms=$(median <"$work/trace4")
 noop_ms=$(median <"$work/noop")
 ratio=$(awk -v a="$check1_ms" -v b="$bare_ms" 'BEGIN { printf "%.2f", a / b }')
 
@@ -155,7 +163,9 @@ bb="not built"
 	row "1. bare QEMU boot of hello init to its panic" "$(sec "$bare_ms")" ""
 	row "   lab-runner check of the same" "$(sec "$check1_ms")" ""
 	row "   ratio check / bare" "$ratio" "<= 1.25"
-	row "2. stage 02 check (init sleeps 10 s x 3)" "$(sec "$check2_ms")" "< 3 s"
+	row "2. stage 02 check (init sleeps 10 s x 3)" "$(sec "$check2_ms")" "<= 1.5 s"
+	row "   stage 03 check (10 lines typed, 5 programs)" "$(sec "$check3_ms")" "<= 2.5 s"
+	row "   trace of stage 04 (BusyBox init and sh)" "$(sec "$trace4_ms")" "<= 10 s"
 	row "3. verify, whole lab (solutions + starters)" "$(sec "$verify_ms")" "(exit $verify_rc)"
 	row "   of which the solutions" "$(sec "$sol_ms")" "< 30 s"
 	awk '/ solution / { printf "     %-39s %14s\n", $2, $5 " s" }' "$work/verify"

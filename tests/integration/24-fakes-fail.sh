@@ -12,5 +12,5 @@ for dir in tests/fakes/*--*/; do
 		fail "$name: the report does not say: $(cat "$dir/EXPECT")"
 	n=$((n + 1))
 done
-[ $n -ge 4 ] || fail "only $n fakes found in tests/fakes/"
+[ $n -ge 5 ] || fail "only $n fakes found in tests/fakes/"
 echo "$n fakes, each failed with its cause"
