@@ -145,13 +145,34 @@ cmd_debug(struct ctx *c, const struct args *a)
 		sb_printf(&g, "file %s\n", r.vmlinux_path);
 	sb_puts(&g, "set confirm off\n");
 	sb_printf(&g, "target remote %s\n", sock);
-	sb_printf(&g, "hbreak %s\ncontinue\n", r.init_elf ? "main" : "start_kernel");
+	/*
+	 * A breakpoint is on an address, and every program of the archive has
+	 * its main near the same address: a plain `hbreak main` would stop
+	 * again when the little shell's main runs, shown with init's source.
+	 * $satp, the page-table root, tells processes apart: main stops only
+	 * in the address space that first ran it, PID 1's ($lab_satp).
+	 */
+	if (r.init_elf)
+		sb_puts(&g, "set $lab_satp = 0\n"
+			    "hbreak main if $lab_satp == 0 || $satp == $lab_satp\n"
+			    "commands\nset $lab_satp = $satp\nend\ncontinue\n");
+	else
+		sb_puts(&g, "hbreak start_kernel\ncontinue\n");
 	write_file_atomic(script, g.buf, g.len);
 	sb_release(&g);
 	printf("The guest is paused; gdb is attached and will stop at %s.\n"
 	       "The UART output goes to %s (in another terminal: tail -f %s).\n"
-	       "Try: bt, next, step, info registers, p $satp, continue. Quit with: quit\n\n",
+	       "Try: bt, next, step, info registers, p $satp, continue. Quit with: quit\n",
 	       r.init_elf ? "main of /init" : "start_kernel", uart, uart);
+	if (r.init_elf)
+		printf("Breakpoints are on addresses, and every process has its program at the same\n"
+		       "addresses: a breakpoint stops in whichever process runs there. main stops only\n"
+		       "in init (its condition compares $satp, a process's page table, with init's,\n"
+		       "$lab_satp); do the same for yours: break FUNC if $satp == $lab_satp. To debug\n"
+		       "another program, load its symbols (its ELF is in %s/src/):\n"
+		       "file %s/src/little_shell, then break main if $satp != $lab_satp\n",
+		       r.run_dir, r.run_dir);
+	printf("\n");
 	fflush(stdout);
 	char *gargv[] = {"gdb-multiarch", "-q", "-nx", "-x", script, NULL};
 	rc = foreground(c, gargv);
