@@ -458,7 +458,12 @@ d_gdb(struct parse *p, const char *v)
 			free(g.pid_not_sym);   /* the last one given counts */
 			g.pid_not_sym = xstrdup(a + 5);
 		}
-		else if (!strncmp(a, "procs>=", 7))
+		else if (!strncmp(a, "comm=", 5) && a[5]) {
+			free(g.comm);
+			/* The kernel keeps 15 bytes of a program's name. */
+			size_t len = strlen(a + 5);
+			g.comm = xstrndup(a + 5, len < 15 ? len : 15);
+		} else if (!strncmp(a, "procs>=", 7))
 			rc = parse_int(p, a + 7, 0, 10000, &g.procs_min);
 		else if (!strncmp(a, "procs=", 6))
 			rc = parse_int(p, a + 6, 0, 10000, &g.procs_exact);
@@ -474,7 +479,7 @@ d_gdb(struct parse *p, const char *v)
 			g.bt = bt.v;
 		} else
 			rc = fail(p, "unknown gdb condition '%s' (pid=1, pid!=1, pid!=SYMBOL, "
-				  "procs>=N, procs=N, hits=0, bt=F1,F2)", a);
+				  "comm=NAME, procs>=N, procs=N, hits=0, bt=F1,F2)", a);
 	}
 	checkline_words_free(w);
 	struct check *c = p->c;
@@ -797,6 +802,7 @@ check_release(struct check *c)
 		free(c->gdb[i].elf);
 		free(c->gdb[i].symbols);
 		free(c->gdb[i].pid_not_sym);
+		free(c->gdb[i].comm);
 		checkline_words_free(c->gdb[i].bt);
 	}
 	free(c->gdb);

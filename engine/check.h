@@ -39,6 +39,7 @@ struct gdb_expect {
 	int pid_is_1;              /* pid=1 */
 	int pid_not_1;             /* pid!=1 */
 	char *pid_not_sym;         /* pid!=SYMBOL */
+	char *comm;                /* comm=NAME: every hit in a process of that name */
 	int procs_min;             /* procs>=N, -1 if unset */
 	int procs_exact;           /* procs=N, -1 if unset */
 	int never;                 /* hits=0 */

@@ -420,6 +420,16 @@ gdb_judge(const struct gdb_bp *bps, size_t nbp, size_t which,
 		snprintf(msg, msglen, "%s never ran", what);
 		goto out;
 	}
+	if (have_pids && w->comm) {
+		for (size_t i = 0; i < nhits; i++)
+			if (hits[i].bp == which && hit_counts(b, &hits[i], have_pids) &&
+			    strcmp(hits[i].comm, w->comm)) {
+				snprintf(msg, msglen, "%s ran %s PID %d (%s), not in a process running "
+					 "%s", what, b->kernel ? "for" : "in", hits[i].pid, hits[i].comm,
+					 w->comm);
+				goto out;
+			}
+	}
 	if (have_pids && w->pid_is_1 && not_pid1) {
 		snprintf(msg, msglen, "%s ran %s a process other than PID 1: it must run %s init "
 			 "itself", what, b->kernel ? "for" : "in", b->kernel ? "for" : "in");

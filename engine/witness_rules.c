@@ -386,7 +386,19 @@ judge_exec(const struct witness *w, const struct wrule *rule, struct sb *d)
 		sb_printf(d, "PID %d tried to exec %s, which failed: %s (%s)", failed->tgid,
 			  failed->text, errno_name(failed->value), strerror((int)failed->value));
 	} else if (!ok) {
+		/* A failed exec of a program of that name elsewhere: a wrong path? */
+		const char *base = strrchr(rule->program, '/');
+		base = base ? base + 1 : rule->program;
+		for (size_t i = 0; i < w->n && !failed; i++) {
+			const struct wevent *e = &w->ev[i];
+			struct wproc as = {.program = e->text};
+			if (e->kind == WE_EXEC_FAILED && witness_is_program(&as, base))
+				failed = e;
+		}
 		sb_printf(d, "no process exec'd %s", rule->program);
+		if (failed)
+			sb_printf(d, "; PID %d tried %s, which failed: %s (%s)", failed->tgid,
+				  failed->text, errno_name(failed->value), strerror((int)failed->value));
 	}
 	free(who);
 	return ok;

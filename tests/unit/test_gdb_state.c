@@ -139,6 +139,16 @@ TEST(judges_kernel_backtraces)
 	k.pid = 1;
 	CHECK(gdb_judge(bps, 1, 0, &k, 1, 1, SET, msg, sizeof msg) == 1);
 	CHECK_CONTAINS(msg, "ran for PID 1");
+	/* comm=: the process the kernel ran for, by name. */
+	check_release(&c);
+	setup(&c, bps, "gdb vmlinux packet_sendmsg comm=udhcpc\n");
+	struct gdb_hit u = hit(0, 22, "udhcpc");
+	CHECK(gdb_judge(bps, 1, 0, &u, 1, 1, SET, msg, sizeof msg) == 1);
+	u = hit(0, 19, "sh");
+	CHECK(gdb_judge(bps, 1, 0, &u, 1, 1, SET, msg, sizeof msg) == 0);
+	CHECK_CONTAINS(msg, "ran for PID 19 (sh), not in a process running udhcpc");
+	check_release(&c);
+	setup(&c, bps, "gdb vmlinux do_mount pid=1\n");
 	/* A breakpoint gdb did not say it set has no hits that count. */
 	CHECK(gdb_judge(bps, 1, 0, &k, 1, 1, NULL, 0, msg, sizeof msg) == 0);
 	CHECK_CONTAINS(msg, "gdb could not put a breakpoint on do_mount in the kernel");
