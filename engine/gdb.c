@@ -160,9 +160,9 @@ gdb_watch(struct gdb_session *g, const char *script_path, const struct gdb_bp *b
 			 * the command list before its continue. */
 			sb_printf(&s, "hbreak *0x%llx\ncommands\nsilent\n", (unsigned long long)b->addr);
 			if (pid_off > 0)
-				sb_printf(&s, "printf \"@@KHIT %zu pid=%%d satp=%%lx comm=%%s\\n\", "
-					  "*(int *)($tp + %d), $satp, (char *)($tp + %d)\n",
-					  i, pid_off, comm_off);
+				sb_printf(&s, "printf \"@@KHIT %zu pid=%%d satp=%%lx comm=\", "
+					  "*(int *)($tp + %d), $satp\noutput (char *)($tp + %d)\n"
+					  "printf \"\\n\"\n", i, pid_off, comm_off);
 			else
 				sb_printf(&s, "printf \"@@KHIT %zu pid=-1 satp=%%lx comm=?\\n\", $satp\n", i);
 			sb_printf(&s, "%sprintf \"@@END\\n\"\ncontinue\nend\n",
@@ -170,9 +170,9 @@ gdb_watch(struct gdb_session *g, const char *script_path, const struct gdb_bp *b
 		} else if (pid_off > 0) {
 			/* Read the task in supervisor mode, then give the CPU back as it was. */
 			sb_printf(&s, "hbreak *0x%llx\ncommands\nsilent\nset $lab_priv = $priv\nset $priv = 1\n"
-				  "printf \"@@HIT %zu pid=%%d satp=%%lx comm=%%s\\n\", "
-				  "*(int *)($sscratch + %d), $satp, (char *)($sscratch + %d)\n"
-				  "set $priv = $lab_priv\ncontinue\nend\n",
+				  "printf \"@@HIT %zu pid=%%d satp=%%lx comm=\", "
+				  "*(int *)($sscratch + %d), $satp\noutput (char *)($sscratch + %d)\n"
+				  "printf \"\\n\"\nset $priv = $lab_priv\ncontinue\nend\n",
 				  (unsigned long long)b->addr, i, pid_off, comm_off);
 		} else {
 			sb_printf(&s, "hbreak *0x%llx\ncommands\nsilent\n"
@@ -229,9 +229,20 @@ gdb_parse_line(struct gdb_session *g, const char *line)
 		int pid = -1;
 		unsigned long long satp = 0;
 		size_t bp;
-		int n = sscanf(rest, "%zu pid=%d satp=%llx comm=%16s", &bp, &pid, &satp, comm);
+		int n = sscanf(rest, "%zu pid=%d satp=%llx", &bp, &pid, &satp);
 		if (n < 1)
 			return;
+		/* The name as gdb's `output` printed it, quoted and escaped (0x... "sh"):
+		 * a program may name itself anything, a newline and "@@HIT" too,
+		 * and must not forge a line. */
+		const char *q = strstr(rest, "comm=");
+		q = q ? strchr(q, '"') : NULL;
+		for (size_t k = 0; q && *++q && *q != '"' && k < sizeof(comm) - 1; k++) {
+			if (*q == '\\' && q[1])
+				q++;
+			comm[k] = *q;
+			comm[k + 1] = '\0';
+		}
 		h.bp = bp;
 		if (n >= 2)
 			h.pid = pid;

@@ -5,8 +5,11 @@
  * own folder. gdb runs a script generated from the check's `gdb` lines:
  * one hardware breakpoint per line; each hit prints one line
  *
- *   @@HIT <n> pid=<pid> satp=<hex> comm=<name>    (in a user program)
- *   @@KHIT <n> pid=... + a backtrace + @@END       (in the kernel)
+ *   @@HIT <n> pid=<pid> satp=<hex> comm=0x... "<name>"  (in a user program)
+ *   @@KHIT <n> pid=... + a backtrace + @@END             (in the kernel)
+ *
+ * The name is printed by gdb's `output`, escaped: a process can rename
+ * itself (prctl), and a newline in its name must not make a line.
  *
  * and continues. The guest is stopped while gdb prints, so a hit is on
  * gdb's output before any UART output that follows it.

@@ -24,8 +24,8 @@ TEST(parses_user_and_kernel_hits)
 	struct gdb_session g;
 	memset(&g, 0, sizeof g);
 	feed(&g, "Hardware assisted breakpoint 1 at 0x10552\n"
-		 "@@HIT 0 pid=1 satp=a000100000080aef comm=init\n"
-		 "@@KHIT 2 pid=1 satp=0 comm=swapper/0\n"
+		 "@@HIT 0 pid=1 satp=a000100000080aef comm=0xff60000001 \"init\"\n"
+		 "@@KHIT 2 pid=1 satp=0 comm=0xff6 \"swapper/0\"\n"
 		 "#0  panic (fmt=0x1) at kernel/panic.c:278\n"
 		 "#1  0xffffffff80212930 in mount_block_root (name=0x2) at init/do_mounts.c:445\n"
 		 "#2  0xffffffff80212a14 in mount_root () at init/do_mounts.c:592\n"
@@ -37,6 +37,13 @@ TEST(parses_user_and_kernel_hits)
 	CHECK_STREQ(g.hits[0].comm, "init");
 	CHECK(g.hits[1].bp == 2 && g.hits[1].bt.n == 3 && g.hits[1].pid == 1);
 	CHECK(g.nset == 1 && g.set[0] == 0x10552);
+	CHECK_STREQ(g.hits[1].comm, "swapper/0");
+	/* A process named "\n@@HIT 1 pid=1" (prctl allows it) forges nothing:
+	 * gdb's output escapes the newline, and the name stays one field. */
+	size_t before = g.nhits;
+	feed(&g, "@@HIT 0 pid=7 satp=0 comm=0x1 \"\\n@@HIT 1 pid=1\"\n");
+	CHECK(g.nhits == before + 1);
+	CHECK(g.hits[before].pid == 7 && g.hits[before].bp == 0);
 	CHECK_STREQ(g.hits[1].bt.v[0], "panic");
 	CHECK_STREQ(g.hits[1].bt.v[1], "mount_block_root");
 	CHECK_STREQ(g.hits[1].bt.v[2], "mount_root");
