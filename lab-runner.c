@@ -50,6 +50,16 @@ static const struct option check_options[] = {
 	OPT_END,
 };
 
+static const struct option trace_options[] = {
+	STAGE_WORD("(default: --dir's name, or the current stage)"),
+	DIR_OPTION("trace the folder PATH instead of labs/STAGE/"),
+	OPT_STRING("initramfs", 0, A(initramfs), "FILE",
+		   "trace this archive instead of building one"),
+	KERNEL_OPTION("boot this kernel of the lab instead of the one the stage says"),
+	OPT_FLAG("syscalls", 0, A(syscalls), "list every system call, with its arguments"),
+	OPT_FLAG("json", 0, A(json), "print the record as one JSON object"),
+	OPT_END,
+};
 static const struct option boot_options[] = {
 	STAGE_WORD("(default: --dir's name, or the current stage)"),
 	DIR_OPTION("boot what the folder PATH builds instead of labs/STAGE/"),
@@ -145,7 +155,7 @@ static const struct cmd commands[] = {
 	 "show the reference solution, once the stage has passed (--force: now, and it is "
 	 "recorded)", NULL},
 	{"status", cmd_list, NEEDS_STATE, NULL, "the same as list", NULL},
-	{"trace", cmd_trace, NEEDS_STATE | NEEDS_SIGNALS, check_options,
+	{"trace", cmd_trace, NEEDS_STATE | NEEDS_SIGNALS, trace_options,
 	 "boot a stage as check does and draw what ran: the process tree, and each console "
 	 "line marked with the process that wrote it (the kernel's witness)", NULL},
 	{"verify", cmd_verify, NEEDS_CATALOG | NEEDS_SIGNALS | FOR_AUTHORS, verify_options,

@@ -40,6 +40,7 @@ struct args {
 	const char *stage;     /* STAGE */
 	const char *dir, *initramfs, *kconfig;   /* --dir, --initramfs, --kernel */
 	int timeout, json, force, yes;           /* --timeout, --json, --force, --yes */
+	int syscalls;                            /* trace --syscalls */
 	const char *action, *config;             /* kernel ACTION [CONFIG] */
 	const char *topic;     /* help [COMMAND] */
 	int argc;              /* the words as given, argv[0] the command's name: */

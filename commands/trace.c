@@ -153,6 +153,95 @@ draw_transcript(const struct witness *w, const char *uart, int color)
 	free(copy);
 }
 
+/* The riscv64 system calls (Linux's generic table) a lab's programs make. */
+static const struct {
+	int nr;
+	const char *name;
+} sysnames[] = {
+	{17, "getcwd"}, {23, "dup"}, {24, "dup3"}, {25, "fcntl"}, {29, "ioctl"},
+	{33, "mknodat"}, {34, "mkdirat"}, {35, "unlinkat"}, {37, "linkat"}, {38, "renameat"},
+	{39, "umount2"}, {40, "mount"}, {41, "pivot_root"}, {43, "statfs"},
+	{44, "fstatfs"}, {51, "chroot"}, {71, "sendfile"}, {81, "sync"}, {82, "fsync"}, {46, "ftruncate"}, {48, "faccessat"}, {49, "chdir"},
+	{52, "fchmod"}, {53, "fchmodat"}, {54, "fchownat"}, {56, "openat"}, {57, "close"},
+	{59, "pipe2"}, {61, "getdents64"}, {62, "lseek"}, {63, "read"}, {64, "write"},
+	{65, "readv"}, {66, "writev"}, {67, "pread64"}, {72, "pselect6"}, {73, "ppoll"},
+	{78, "readlinkat"}, {79, "newfstatat"}, {80, "fstat"}, {88, "utimensat"},
+	{93, "exit"}, {94, "exit_group"}, {96, "set_tid_address"}, {98, "futex"},
+	{99, "set_robust_list"}, {101, "nanosleep"}, {113, "clock_gettime"},
+	{115, "clock_nanosleep"}, {124, "sched_yield"}, {129, "kill"}, {130, "tkill"},
+	{131, "tgkill"}, {132, "sigaltstack"}, {134, "rt_sigaction"}, {135, "rt_sigprocmask"},
+	{139, "rt_sigreturn"}, {142, "reboot"}, {154, "setpgid"}, {155, "getpgid"},
+	{157, "setsid"}, {160, "uname"}, {163, "getrlimit"}, {166, "umask"}, {167, "prctl"},
+	{169, "gettimeofday"}, {172, "getpid"}, {173, "getppid"}, {174, "getuid"},
+	{175, "geteuid"}, {176, "getgid"}, {177, "getegid"}, {178, "gettid"}, {179, "sysinfo"},
+	{198, "socket"}, {200, "bind"}, {203, "connect"}, {206, "sendto"}, {207, "recvfrom"},
+	{208, "setsockopt"}, {214, "brk"}, {215, "munmap"}, {220, "clone"}, {221, "execve"},
+	{222, "mmap"}, {226, "mprotect"}, {233, "madvise"}, {260, "wait4"}, {261, "prlimit64"},
+	{276, "renameat2"}, {278, "getrandom"}, {281, "execveat"}, {291, "statx"},
+	{435, "clone3"},
+};
+
+static const char *
+sysname(long nr, char *buf, size_t len)
+{
+	for (size_t i = 0; i < sizeof(sysnames) / sizeof(sysnames[0]); i++)
+		if (sysnames[i].nr == nr)
+			return sysnames[i].name;
+	snprintf(buf, len, "syscall_%ld", nr);
+	return buf;
+}
+
+/* Per process: how many system calls, and of which kinds (most first). */
+static void
+draw_syscalls(const struct witness *w, int list, int color)
+{
+	char nb[32];
+	printf("\nSystem calls, per process%s:\n", list ? " (then each, in order)" : "");
+	for (size_t p = 0; p < w->nprocs; p++) {
+		int pid = w->procs[p].pid;
+		long counts[512] = {0}, total = 0, other = 0;
+		for (size_t i = 0; i < w->n; i++)
+			if (w->ev[i].kind == WE_SYSCALL && w->ev[i].tgid == pid) {
+				total++;
+				if (w->ev[i].value >= 0 && w->ev[i].value < 512)
+					counts[w->ev[i].value]++;
+				else
+					other++;
+			}
+		if (!total)
+			continue;
+		printf("  %s%-6d %-20s%s %ld:", colour_of(w, pid, color), pid, w->procs[p].program,
+		       color ? "\033[0m" : "", total);
+		for (int shown = 0; shown < 64; shown++) {
+			long best = 0;
+			int at = -1;
+			for (int n = 0; n < 512; n++)
+				if (counts[n] > best)
+					best = counts[n], at = n;
+			if (at < 0)
+				break;
+			printf(" %s %ld", sysname(at, nb, sizeof(nb)), best);
+			counts[at] = 0;
+		}
+		printf(other ? " ...\n" : "\n");
+	}
+	if (!list)
+		return;
+	printf("\n");
+	for (size_t i = 0; i < w->n; i++) {
+		const struct wevent *e = &w->ev[i];
+		if (e->kind != WE_SYSCALL)
+			continue;
+		printf("  %s%-6d%s %s(", colour_of(w, e->tgid, color), e->pid, color ? "\033[0m" : "",
+		       sysname(e->value, nb, sizeof(nb)));
+		/* The arguments that teach: fds and flags as numbers, pointers in hex. */
+		for (int k = 0; k < 3; k++)
+			printf(k ? ", %s%lx" : "%s%lx", (unsigned long)e->args[k] > 0xffff ? "0x" : "",
+			       e->args[k]);
+		printf(")\n");
+	}
+}
+
 int
 cmd_trace(struct ctx *c, const struct args *a)
 {
@@ -166,6 +255,9 @@ cmd_trace(struct ctx *c, const struct args *a)
 		return 2;
 	char *dir = fill_check_opts(c, s, a, &o);
 	o.witness = 1;
+	/* Each system call is a stop of the guest, and QEMU 7.2 pays ~10-20 ms
+	 * for every stop (engine/witness.c): only when asked. */
+	o.syscalls = a->syscalls;
 	fprintf(stderr, "tracing %s: build, boot, watch with the witness...\n", s->name);
 	enum verdict v = engine_check(&o, &r);
 	witness_init(&w);
@@ -200,6 +292,12 @@ cmd_trace(struct ctx *c, const struct args *a)
 		       "marked with the process that wrote it (kernel: the kernel's own message;\n"
 		       "echo: the terminal echoing what was typed; + echo: a prompt, then the echo):\n", r.uart_log ? r.uart_log : "uart.log");
 		draw_transcript(&w, uart, c->color);
+		if (a->syscalls)
+			draw_syscalls(&w, 1, c->color);
+		else
+			printf("\nSystem calls were not recorded: each one stops the guest, which costs "
+			       "QEMU\nabout 10-20 ms; --syscalls counts them per process and lists "
+			       "each.\n");
 		if (w.cut)
 			printf("\n(the record stops early: %d events, the witness's bound)\n",
 			       WITNESS_MAX_EVENTS);

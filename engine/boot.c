@@ -147,7 +147,7 @@ gdb_arm(struct boot *b, const struct boot_job *j, struct result *r)
 		else if (witness_kernel_read(&k, j->vmlinux, off, err, sizeof(err)) < 0)
 			b->witness_error = xstrdup(err);
 		else
-			witness_script(&k, &witness);
+			witness_script(&k, j->syscalls, &witness);
 	}
 	phase_mark(b->clock, "gdb: connect, breakpoints, continue");
 	rc = gdb_watch(&b->g, j->dir->gdb_script, j->bps, j->nbp, j->dir->socket,

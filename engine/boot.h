@@ -39,6 +39,7 @@ struct boot_job {
 	size_t nbp;
 	int grading;                 /* always count instructions (same bytes every run) */
 	int witness;                 /* record what each process did (engine/witness.h) */
+	int syscalls;                /* ...and every system call (trace) */
 	int sigfd;                   /* readable: stop now; -1 if none */
 	const struct phase_clock *clock;
 };

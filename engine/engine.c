@@ -432,7 +432,7 @@ engine_check(const struct check_opts *o, struct result *r)
 	if (pick_kernel(&x) < 0)
 		goto out;
 	struct boot_job job = {
-		.witness = x.witness,
+		.witness = x.witness, .syscalls = o->syscalls,
 		.check = c, .kernel = x.kernel, .vmlinux = x.vmlinux,
 		.initrd = c->build || o->initramfs ? x.cpio : NULL, .lab_top = x.top,
 		.dir = &x.dir, .grading = o->grading, .sigfd = o->sigfd, .clock = &x.clock,

@@ -43,6 +43,7 @@ struct check_opts {
 	int echo_build;             /* a kernel build's output also goes to stderr */
 	int witness;                /* record what each process did, even if the check
 				     * has no witness line (trace) */
+	int syscalls;               /* with the witness, every system call too (trace) */
 };
 
 /*

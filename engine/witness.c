@@ -45,6 +45,11 @@ witness_kernel_read(struct witness_kernel *k, const char *vmlinux, const int off
 			unmap_file(data, len);
 			return -1;
 		}
+	/* Where system calls enter: optional (trace's counts need it). */
+	if (elf_symbol(data, len, "handle_syscall", &k->syscall) == ELF_SYM_FOUND)
+		k->syscall_in_regs = 1;
+	else if (elf_symbol(data, len, "do_trap_ecall_u", &k->syscall) != ELF_SYM_FOUND)
+		k->syscall = 0;
 	unmap_file(data, len);
 	return 0;
 }
@@ -61,7 +66,7 @@ stop_commands(struct sb *s, int n, uint64_t addr, const char *body)
 {
 	sb_printf(s, "hbreak *0x%llx\nset $lab_b%d = $bpnum\ncommands\nsilent\n"
 		  "set $lab_w = $lab_w + 1\nif $lab_w > %d\nprintf \"@@W full\\n\"\n"
-		  "disable $lab_b1 $lab_b2 $lab_b3 $lab_b4 $lab_b5 $lab_b6\nelse\n%send\n"
+		  "disable $lab_b1 $lab_b2 $lab_b3 $lab_b4 $lab_b5 $lab_b6 $lab_b7\nelse\n%send\n"
 		  "continue\nend\n", (unsigned long long)addr, n, WITNESS_MAX_EVENTS, body);
 }
 
@@ -75,7 +80,7 @@ stop_commands(struct sb *s, int n, uint64_t addr, const char *body)
  * breakpoint on kernel_execve.
  */
 void
-witness_script(const struct witness_kernel *k, struct sb *out)
+witness_script(const struct witness_kernel *k, int syscalls, struct sb *out)
 {
 	struct sb b, arm;
 	/* The current task's PID and thread-group id ($tp: the task_struct). */
@@ -128,6 +133,23 @@ witness_script(const struct witness_kernel *k, struct sb *out)
 		  "printf \"@@W write %%d %%d %%ld \", %s, $a3\n"
 		  "if $lab_len > 0\noutput *(char *)$a2@$lab_len\nend\nprintf \"\\n\"\n", cur);
 	stop_commands(&arm, 6, k->tty_write, b.buf);
+
+	/* System calls (trace only: one stop each). 6.1 enters them in
+	 * assembly, handle_syscall, with the user's registers still live (a7
+	 * the number); 6.12 in C, do_trap_ecall_u(regs), with them saved in
+	 * pt_regs (x_n at n * 8). */
+	sb_puts(&arm, "set $lab_b7 = $lab_b6\n");
+	if (syscalls && k->syscall) {
+		sb_reset(&b);
+		if (k->syscall_in_regs)
+			sb_printf(&b, "printf \"@@W sys %%d %%d %%ld %%ld %%ld %%ld\\n\", %s, $a7, $a0, "
+				  "$a1, $a2\n", cur);
+		else
+			sb_printf(&b, "printf \"@@W sys %%d %%d %%ld %%ld %%ld %%ld\\n\", %s, "
+				  "*(long *)($a0 + 136), *(long *)($a0 + 80), *(long *)($a0 + 88), "
+				  "*(long *)($a0 + 96)\n", cur);
+		stop_commands(&arm, 7, k->syscall, b.buf);
+	}
 
 	/* The arming breakpoint: once, at the first program the kernel runs. */
 	sb_printf(out, "hbreak *0x%llx\ncommands\nsilent\nif $lab_on == 0\nset $lab_on = 1\n"
@@ -293,7 +315,7 @@ witness_parse_line(struct witness *w, const char *line)
 	const char *m = strstr(line, "@@W ");
 	char kind[8];
 	int pid, tgid, a, b, used = 0;
-	long v;
+	long v, args[3];
 
 	if (!m)
 		return 0;
@@ -378,6 +400,12 @@ witness_parse_line(struct witness *w, const char *line)
 			e->other_tgid = b;
 			proc_get(w, b)->reaper = tgid;
 		}
+	} else if (!strcmp(kind, "sys") && sscanf(m, "%ld %ld %ld %ld", &v, &args[0], &args[1],
+						    &args[2]) == 4) {
+		proc_get(w, tgid);
+		struct wevent *e = event_add(w, WE_SYSCALL, pid, tgid);
+		e->value = v;
+		memcpy(e->args, args, sizeof(args));
 	} else if (!strcmp(kind, "write") && sscanf(m, "%ld", &v) == 1) {
 		proc_get(w, tgid);
 		struct wevent *e = event_add(w, WE_WRITE, pid, tgid);
@@ -538,6 +566,10 @@ log_text(const struct witness *w, struct sb *s)
 		case WE_REAP:
 			sb_printf(s, "reap    %d\n", e->other_tgid);
 			break;
+		case WE_SYSCALL:
+			sb_printf(s, "syscall %ld (%ld, %ld, %ld)\n", e->value, e->args[0], e->args[1],
+				  e->args[2]);
+			break;
 		case WE_WRITE:
 			sb_printf(s, "write   %ld \"", e->value);
 			escaped(s, e->text ? e->text : "", e->len);
@@ -553,7 +585,8 @@ log_text(const struct witness *w, struct sb *s)
 void
 witness_json(const struct witness *w, FILE *f)
 {
-	static const char *const kinds[] = {"new", "exec", "exec_failed", "exit", "reap", "write"};
+	static const char *const kinds[] = {"new", "exec", "exec_failed", "exit", "reap", "write",
+		"syscall"};
 	fprintf(f, "{\"cut\": %s, \"processes\": [", w->cut ? "true" : "false");
 	for (size_t i = 0; i < w->nprocs; i++) {
 		const struct wproc *p = &w->procs[i];
@@ -570,8 +603,11 @@ witness_json(const struct witness *w, FILE *f)
 			kinds[e->kind], e->pid, e->tgid);
 		if (e->kind == WE_NEW || e->kind == WE_REAP)
 			fprintf(f, ", \"other\": %d, \"other_tgid\": %d", e->other, e->other_tgid);
-		if (e->kind == WE_EXIT || e->kind == WE_EXEC_FAILED || e->kind == WE_WRITE)
+		if (e->kind == WE_EXIT || e->kind == WE_EXEC_FAILED || e->kind == WE_WRITE ||
+		    e->kind == WE_SYSCALL)
 			fprintf(f, ", \"value\": %ld", e->value);
+		if (e->kind == WE_SYSCALL)
+			fprintf(f, ", \"args\": [%ld, %ld, %ld]", e->args[0], e->args[1], e->args[2]);
 		if (e->text) {
 			/* (A NUL the program wrote ends the JSON string there.) */
 			fputs(", \"text\": ", f);

@@ -53,6 +53,8 @@
 struct witness_kernel {
 	uint64_t new_task, execveat, new_exec, exit, release, tty_write;
 	uint64_t arm;          /* kernel_execve: the breakpoints go in at its first call */
+	uint64_t syscall;      /* where system calls enter (0: not found) */
+	int syscall_in_regs;   /* there, the user's registers are live (else pt_regs in a0) */
 	int pid_off, comm_off, tgid_off, filename_off;   /* task_struct, linux_binprm */
 };
 
@@ -64,8 +66,9 @@ struct witness_kernel {
 int witness_kernel_read(struct witness_kernel *k, const char *vmlinux, const int offsets[4],
 			char *err, size_t errlen);
 
-/* gdb's commands that set the witness's breakpoints (before any other). */
-void witness_script(const struct witness_kernel *k, struct sb *out);
+/* gdb's commands that set the witness's breakpoints; with syscalls, also
+ * one at every system call (for trace: each is a stop). */
+void witness_script(const struct witness_kernel *k, int syscalls, struct sb *out);
 
 enum wevent_kind {
 	WE_NEW,          /* pid created other (a thread if other_tgid == tgid) */
@@ -74,6 +77,7 @@ enum wevent_kind {
 	WE_EXIT,         /* pid ended; value is the wait status */
 	WE_REAP,         /* pid collected other's zombie */
 	WE_WRITE,        /* pid wrote value bytes to a terminal: text, len (kept) */
+	WE_SYSCALL,      /* pid made system call number value with args[] */
 };
 
 struct wevent {
@@ -84,6 +88,7 @@ struct wevent {
 	char *text;               /* EXEC, EXEC_FAILED: the path; WRITE: the bytes */
 	size_t len;               /* WRITE: bytes kept in text (<= value) */
 	const char *program;      /* what pid ran when it did it (before an exec) */
+	long args[3];             /* SYSCALL: its first three arguments */
 };
 
 /* One process (a thread group), as the record tells its life. */

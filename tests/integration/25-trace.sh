@@ -26,4 +26,12 @@ print("children of the shell that exec'd:", kids)
 assert kids == ["/bin/mkdir", "/bin/mkdir", "/bin/ls", "/bin/false", "/bin/echo"], kids
 assert all(p["reaper"] == shell["pid"] for p in procs.values() if p["parent"] == shell["pid"])
 PY
+
+# --syscalls: the system calls per process, then each; the shell's child
+# made the execve that ran ls.
+out=$(NO_COLOR=1 "$LAB_RUNNER" trace 03 --dir solutions/03-little-shell --syscalls 2>&1)
+printf '%s\n' "$out" | sed -n '/^System calls/,$p' | head -20
+printf '%s' "$out" | grep -qE '^  [0-9]+ +/bin/ls +[0-9]+:.* execve 1' ||
+	fail "no system call count for ls with its execve"
+printf '%s' "$out" | grep -qE '^  [0-9]+ +write\(1, ' || fail "no write(1, ...) in the list"
 exit 0
