@@ -292,8 +292,15 @@ cmd_trace(struct ctx *c, const struct args *a)
 		       "marked with the process that wrote it (kernel: the kernel's own message;\n"
 		       "echo: the terminal echoing what was typed; + echo: a prompt, then the echo):\n", r.uart_log ? r.uart_log : "uart.log");
 		draw_transcript(&w, uart, c->color);
-		if (a->syscalls)
+		int any = 0;
+		for (size_t i = 0; i < w.n && !any; i++)
+			any = w.ev[i].kind == WE_SYSCALL;
+		if (a->syscalls && any)
 			draw_syscalls(&w, 1, c->color);
+		else if (a->syscalls)
+			printf("\nNo system calls were recorded: this kernel has no handle_syscall, "
+			       "where Linux 6.1\nenters them (6.12 enters them in C, where the "
+			       "witness does not stop yet).\n");
 		else
 			printf("\nSystem calls were not recorded: each one stops the guest, which costs "
 			       "QEMU\nabout 10-20 ms; --syscalls counts them per process and lists "
