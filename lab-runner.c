@@ -37,12 +37,12 @@
 #define STAGE_WORD(what) OPT_WORD("stage", A(stage), "STAGE", 0, "3, 03 or 03-little-shell " what)
 #define DIR_OPTION(what) OPT_STRING("dir", 0, A(dir), "PATH", what)
 #define KERNEL_OPTION(what) OPT_CHOICE("kernel", 0, A(kconfig), "lab|defconfig", what)
+#define INITRAMFS_OPTION(what) OPT_STRING("initramfs", 0, A(initramfs), "FILE", what)
 
 static const struct option check_options[] = {
 	STAGE_WORD("(default: --dir's name, or the current stage)"),
 	DIR_OPTION("check the folder PATH instead of labs/STAGE/"),
-	OPT_STRING("initramfs", 0, A(initramfs), "FILE",
-		   "check this archive instead of building one"),
+	INITRAMFS_OPTION("check this archive instead of building one"),
 	KERNEL_OPTION("boot this kernel of the lab instead of the one the stage says"),
 	OPT_INT("timeout", 0, A(timeout), "S", 1, 600,
 		"give up after S seconds, not the stage's limit"),
@@ -53,8 +53,7 @@ static const struct option check_options[] = {
 static const struct option trace_options[] = {
 	STAGE_WORD("(default: --dir's name, or the current stage)"),
 	DIR_OPTION("trace the folder PATH instead of labs/STAGE/"),
-	OPT_STRING("initramfs", 0, A(initramfs), "FILE",
-		   "trace this archive instead of building one"),
+	INITRAMFS_OPTION("trace this archive instead of building one"),
 	KERNEL_OPTION("boot this kernel of the lab instead of the one the stage says"),
 	OPT_FLAG("syscalls", 0, A(syscalls), "list every system call, with its arguments"),
 	OPT_FLAG("json", 0, A(json), "print the record as one JSON object"),
