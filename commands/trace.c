@@ -270,8 +270,14 @@ cmd_trace(struct ctx *c, const struct args *a)
 		uart = xstrdup("");
 	int rc = 0;
 	if (!w.armed) {
-		fprintf(stderr, "trace: the witness saw nothing of this boot: %s\n",
-			r.headline ? r.headline : "it never started");
+		/* Nothing to draw: no program ran (stage 00 has none), or the boot
+		 * never got that far. */
+		if (r.verdict == V_ERROR)
+			fprintf(stderr, "trace: %s\n", r.headline ? r.headline : "the boot did not run");
+		else
+			fprintf(stderr, "trace: no program ran in this boot (the kernel never ran /init), "
+				"so there is no process to draw; the boot's log is %s\n",
+				r.uart_log ? r.uart_log : "uart.log");
 		rc = 2;
 	} else if (a->json) {
 		fputs("{\"stage\": ", stdout);
