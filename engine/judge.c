@@ -410,6 +410,9 @@ judge(const struct judge_input *in, struct result *r)
 			result_set(r, V_ERROR, "the witness could not watch this boot: %s",
 				   in->witness_unavailable);
 	}
-	if (r->verdict != V_PASS)
+	if (r->verdict != V_PASS) {
 		advise(in, r);
+		if (in->witness && !in->witness_unavailable)
+			witness_advise(in->witness, &r->advice);
+	}
 }

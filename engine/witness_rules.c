@@ -458,6 +458,39 @@ judge_orphan(const struct witness *w, const struct wrule *rule, struct sb *d)
 	return ok;
 }
 
+void
+witness_advise(const struct witness *w, struct strv *advice)
+{
+	char name[160], parent[160];
+	int said = 0;
+
+	for (size_t i = 0; i < w->n && said < 3; i++) {
+		const struct wevent *e = &w->ev[i];
+		if (e->kind != WE_EXEC_FAILED)
+			continue;
+		const struct wproc *p = witness_proc(w, e->tgid);
+		strv_pushf(advice, "the kernel saw %s%s%s try to exec %s, which failed: %s (%s)%s",
+			   witness_name(w, e->tgid, name, sizeof(name)),
+			   p && p->parent > 0 ? ", a child of " : "",
+			   p && p->parent > 0 ? witness_name(w, p->parent, parent, sizeof(parent)) : "",
+			   e->text, errno_name(e->value), strerror((int)e->value),
+			   e->value == 2 ? ": is the path right, and is the file in the archive?"
+			   : e->value == 8 ? ": it is not a program this machine can run (built for "
+			   "another one, or a script without its #! line)" : "");
+		said++;
+	}
+	for (size_t i = 0; i < w->nprocs && said < 5; i++) {
+		const struct wproc *p = &w->procs[i];
+		if (!p->exited || p->reaper || p->pid == 1 || p->parent <= 0)
+			continue;
+		strv_pushf(advice, "%s ended but was never reaped: it stays a zombie until its "
+			   "parent, %s, waits for it (wait or waitpid)",
+			   witness_name(w, p->pid, name, sizeof(name)),
+			   witness_name(w, p->parent, parent, sizeof(parent)));
+		said++;
+	}
+}
+
 int
 witness_judge(const struct check *c, const struct matcher *m, const struct witness *w,
 	      const char *unavailable, struct result *r)

@@ -41,4 +41,12 @@
 int witness_judge(const struct check *c, const struct matcher *m, const struct witness *w,
 		  const char *unavailable, struct result *r);
 
+/*
+ * For a run that did not pass: what the record shows went wrong, in the
+ * learner's words, into advice (at most a few lines): execs that failed
+ * (with the error and who asked), and processes that ended but were never
+ * reaped (zombies, with the parent that should have waited).
+ */
+void witness_advise(const struct witness *w, struct strv *advice);
+
 #endif

@@ -315,6 +315,30 @@ TEST(unavailable)
 	done(&f);
 }
 
+TEST(advice)
+{
+	static const char *const lines[] = {
+		"@@W exec 1 1 0x1 \"/init\"",
+		"@@W new 1 1 18 18",
+		"@@W try 18 18 0x2 \"/bin/little_shell\"",
+		"@@W ret 18 18 -2",
+		"@@W exit 18 18 32512",
+		NULL,
+	};
+	struct witness w;
+	struct strv adv = {0};
+	feed(&w, lines);
+	witness_advise(&w, &adv);
+	CHECK(adv.n == 2);
+	CHECK_STREQ(adv.v[0], "the kernel saw PID 18 (/init), a child of PID 1 (/init) try to exec "
+		    "/bin/little_shell, which failed: ENOENT (No such file or directory): is the path "
+		    "right, and is the file in the archive?");
+	CHECK_STREQ(adv.v[1], "PID 18 (/init) ended but was never reaped: it stays a zombie until "
+		    "its parent, PID 1 (/init), waits for it (wait or waitpid)");
+	strv_release(&adv);
+	witness_release(&w);
+}
+
 TEST(parse_errors)
 {
 	static const char *const bad[] = {
@@ -349,6 +373,7 @@ main(void)
 	RUN(runs_catches_fakes);
 	RUN(exit_and_orphans);
 	RUN(unavailable);
+	RUN(advice);
 	RUN(parse_errors);
 	return unit_summary();
 }
