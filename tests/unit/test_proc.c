@@ -149,6 +149,17 @@ TEST(the_child_inherits_only_what_it_should)
 
 	pid_t pid = spawn(argv, NULL, &in, &out, 1, err, sizeof(err));
 	CHECK(pid > 0);
+	/* Until it has exec'd, the child still holds the close-on-exec pipe
+	 * ends it was forked with: look once it runs sleep (a loaded machine
+	 * may take a while to get there). */
+	char *exe = xasprintf("/proc/%d/exe", (int)pid), link[256];
+	for (int i = 0; i < 2000; i++) {
+		ssize_t k = readlink(exe, link, sizeof(link) - 1);
+		if (k > 0 && (link[k] = '\0', strstr(link, "sleep")))
+			break;
+		usleep(1000);
+	}
+	free(exe);
 	char *dir = xasprintf("/proc/%d/fd", (int)pid);
 	DIR *d = opendir(dir);
 	struct dirent *e;
@@ -158,10 +169,19 @@ TEST(the_child_inherits_only_what_it_should)
 		int fd = atoi(e->d_name);
 		n++;
 		/* Beyond 0-2, only what we hold open for children (our
-		 * caller's, not close-on-exec): no pipe end, no /dev/null. */
+		 * caller's, not close-on-exec): the same file at the same number
+		 * in the parent, inherited; no pipe end, no /dev/null of spawn's. */
 		if (fd > 2) {
+			char *p = xasprintf("%s/%d", dir, fd), *q = xasprintf("/proc/self/fd/%d", fd);
+			char what[256] = "", mine[256] = "";
+			ssize_t k = readlink(p, what, sizeof(what) - 1);
+			what[k > 0 ? k : 0] = '\0';
+			k = readlink(q, mine, sizeof(mine) - 1);
+			mine[k > 0 ? k : 0] = '\0';
 			int flags = fcntl(fd, F_GETFD);
-			CHECK(flags >= 0 && !(flags & FD_CLOEXEC));
+			CHECK(flags >= 0 && !(flags & FD_CLOEXEC) && !strcmp(what, mine));
+			free(p);
+			free(q);
 		}
 	}
 	if (d)
