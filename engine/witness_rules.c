@@ -7,13 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The write that holds byte off. */
-static size_t
-write_at(const struct wstream *s, size_t off)
-{
-	return wstream_write_at(s, off);
-}
-
 /* The next occurrence of text at or after from, or SIZE_MAX. */
 static size_t
 stream_find(const struct wstream *s, const char *text, size_t len, size_t from)
@@ -148,7 +141,7 @@ static int
 judge_occurrence(const struct witness *w, const struct wstream *s, const struct wrule *rule,
 		 const char *text, size_t at, const char *who, int *writer, struct sb *d)
 {
-	size_t len = strlen(text), endb = at + len, k0 = write_at(s, at);
+	size_t len = strlen(text), endb = at + len, k0 = wstream_write_at(s, at);
 	char name[160];
 
 	*writer = w->ev[s->ev[k0]].tgid;
@@ -163,7 +156,7 @@ judge_occurrence(const struct witness *w, const struct wstream *s, const struct 
 	if (!rule->whole_line)
 		return 1;
 	int starts = at == s->start[k0] || s->all.buf[at - 1] == '\n';
-	int same = endb < s->all.len && w->ev[s->ev[write_at(s, endb)]].tgid == *writer;
+	int same = endb < s->all.len && w->ev[s->ev[wstream_write_at(s, endb)]].tgid == *writer;
 	witness_name(w, *writer, name, sizeof(name));
 	if (!same || s->all.buf[endb] != '\n') {
 		sb_printf(d, "\"%s\" was written by %s, but not as a whole line: %s", text, name,
@@ -234,7 +227,7 @@ static size_t
 prompt_write(const struct wstream *s, const char *prompt, size_t seq)
 {
 	size_t e = prompt_end(s, prompt, seq);
-	return e == SIZE_MAX ? SIZE_MAX : s->ev[write_at(s, e - 1)];
+	return e == SIZE_MAX ? SIZE_MAX : s->ev[wstream_write_at(s, e - 1)];
 }
 
 static const char *
@@ -242,6 +235,15 @@ errno_name(long e)
 {
 	const char *n = strerrorname_np((int)e);
 	return n ? n : "an error";
+}
+
+/* A failed exec's path and why: "/bin/ls, which failed: ENOENT (No such
+ * file or directory)", appended to d. */
+static void
+failed_exec(struct sb *d, const struct wevent *e)
+{
+	sb_printf(d, "%s, which failed: %s (%s)", e->text, errno_name(e->value),
+		  strerror((int)e->value));
 }
 
 static int
@@ -315,17 +317,17 @@ judge_runs(const struct check *c, const struct matcher *m, const struct witness 
 		return 0;
 	}
 	if (!exec_ok) {
-		if (bad_exec)
-			sb_printf(d, "the shell's child PID %d tried to exec %s, which failed: %s (%s)",
-				  child, bad_exec->text, errno_name(bad_exec->value),
-				  strerror((int)bad_exec->value));
-		else if (other_exec)
+		if (bad_exec) {
+			sb_printf(d, "the shell's child PID %d tried to exec ", child);
+			failed_exec(d, bad_exec);
+		} else if (other_exec) {
 			sb_printf(d, "the shell's child PID %d exec'd %s, not %s", child,
 				  other_exec->text, rule->program);
-		else
+		} else {
 			sb_printf(d, "the shell's child PID %d exec'd nothing (it still ran %s): the "
 				  "child must call execve() on %s", child,
 				  witness_proc(w, child)->program, rule->program);
+		}
 		return 0;
 	}
 	witness_name(w, exec_ok, name2, sizeof(name2));
@@ -383,8 +385,8 @@ judge_exec(const struct witness *w, const struct wrule *rule, struct sb *d)
 			  "not by %s", elsewhere->text, elsewhere->tgid, elsewhere->program,
 			  p ? p->parent : -1, p ? p->born_of : "?", who);
 	} else if (!ok && failed) {
-		sb_printf(d, "PID %d tried to exec %s, which failed: %s (%s)", failed->tgid,
-			  failed->text, errno_name(failed->value), strerror((int)failed->value));
+		sb_printf(d, "PID %d tried to exec ", failed->tgid);
+		failed_exec(d, failed);
 	} else if (!ok) {
 		/* A failed exec of a program of that name elsewhere: a wrong path? */
 		const char *base = strrchr(rule->program, '/');
@@ -396,9 +398,10 @@ judge_exec(const struct witness *w, const struct wrule *rule, struct sb *d)
 				failed = e;
 		}
 		sb_printf(d, "no process exec'd %s", rule->program);
-		if (failed)
-			sb_printf(d, "; PID %d tried %s, which failed: %s (%s)", failed->tgid,
-				  failed->text, errno_name(failed->value), strerror((int)failed->value));
+		if (failed) {
+			sb_printf(d, "; PID %d tried ", failed->tgid);
+			failed_exec(d, failed);
+		}
 	}
 	free(who);
 	return ok;
@@ -469,14 +472,18 @@ witness_advise(const struct witness *w, struct strv *advice)
 		if (e->kind != WE_EXEC_FAILED)
 			continue;
 		const struct wproc *p = witness_proc(w, e->tgid);
-		strv_pushf(advice, "the kernel saw %s%s%s try to exec %s, which failed: %s (%s)%s",
-			   witness_name(w, e->tgid, name, sizeof(name)),
-			   p && p->parent > 0 ? ", a child of " : "",
-			   p && p->parent > 0 ? witness_name(w, p->parent, parent, sizeof(parent)) : "",
-			   e->text, errno_name(e->value), strerror((int)e->value),
-			   e->value == 2 ? ": is the path right, and is the file in the archive?"
-			   : e->value == 8 ? ": it is not a program this machine can run (built for "
-			   "another one, or a script without its #! line)" : "");
+		struct sb s;
+		sb_init(&s);
+		sb_printf(&s, "the kernel saw %s%s%s try to exec ",
+			  witness_name(w, e->tgid, name, sizeof(name)),
+			  p && p->parent > 0 ? ", a child of " : "",
+			  p && p->parent > 0 ? witness_name(w, p->parent, parent, sizeof(parent)) : "");
+		failed_exec(&s, e);
+		sb_puts(&s, e->value == 2 ? ": is the path right, and is the file in the archive?"
+			: e->value == 8 ? ": it is not a program this machine can run (built for "
+			"another one, or a script without its #! line)" : "");
+		strv_push(advice, s.buf);
+		sb_release(&s);
 		said++;
 	}
 	for (size_t i = 0; i < w->nprocs && said < 5; i++) {
