@@ -13,6 +13,8 @@
 #   make lab-runner build the runner only
 #   make asan       build build/asan/lab-runner with Address/UB sanitizers
 #   make bench      measure check overhead and times (see docs/benchmarks.md)
+#   make gradescope the Gradescope autograder zip, without solutions/ or tests/
+#                   (build/autograder.zip; docs/grading.md)
 #   make clean      remove the runner's objects (keeps kernel and BusyBox)
 #   make distclean  remove everything that was built (build/)
 #
@@ -35,7 +37,7 @@ ASAN_OBJ = $(patsubst engine/%.c,build/asan/%.o,$(ENGINE))
 SANFLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
 
 .PHONY: all start setup kernel menuconfig busybox asan test test-debian13 unit-tests \
-	integration-tests bench clean distclean
+	integration-tests bench gradescope clean distclean
 
 all: lab-runner
 
@@ -109,6 +111,9 @@ test-debian13:
 
 bench: setup kernel lab-runner
 	@bench/run.sh
+
+gradescope:
+	@tools/gradescope.sh
 
 clean:
 	rm -rf build/obj build/asan build/unit lab-runner

@@ -117,6 +117,7 @@ qemu_options(const struct boot *b, const struct boot_job *j, int early, struct q
 	qo->real_clock = c->real_clock && !j->grading;
 	qo->lab_top = j->lab_top;
 	qo->token = c->network ? c->nonce : NULL;
+	qo->run_dir = j->dir->path;
 	qemu_argv(qo, &argv);
 	sb_init(&line);
 	for (size_t i = 0; i < argv.n; i++)

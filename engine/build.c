@@ -12,6 +12,7 @@
  */
 #include "build.h"
 #include "cpio_writer.h"
+#include "sandbox.h"
 #include "util.h"
 
 #include <dirent.h>
@@ -27,9 +28,21 @@
  * defconfig too, about 10 min on two idle cores (23 min seen on a busy
  * machine); later ones take a few. */
 #define KERNEL_BUILD_TIMEOUT (90 * 60 * 1000)
-#define GRADE_BUILD_TIMEOUT (90 * 1000)
+/* Grading, untrusted: a whole `grading make`, and one compile line (a
+ * stage's program compiles in about a second). */
+#define GRADE_MAKE_TIMEOUT (90 * 1000)
+#define GRADE_COMPILE_TIMEOUT (60 * 1000)
+#define GRADE_COMPILE_CPU_S 60
+/* What a grading build may print into build.log (the runner writes it):
+ * a compile line, and a whole `grading make`. */
+#define GRADE_COMPILE_LOG_MAX (256u * 1024)
+#define GRADE_MAKE_LOG_MAX (1024u * 1024)
+/* gcc's errors after which it stops (the first ones are what the report shows). */
+#define GRADE_MAX_ERRORS "-fmax-errors=20"
 #define COPY_MAX       (64u * 1024 * 1024)
 #define SOURCE_MAX     (1024 * 1024)
+/* first_errors() reads at most this much of a log. */
+#define LOG_READ_MAX   (4u * 1024 * 1024)
 
 /* The first compiler errors of a build log, the way gcc printed them; with
  * shown_dir, the paths gcc printed are made the learner's (shown_dir/...).
@@ -41,7 +54,7 @@ first_errors(const char *log, const char *shown_dir)
 	struct sb s;
 	int lines = 0, taking = 0;
 
-	if (read_file(log, &text, NULL) < 0)
+	if (read_file_head(log, &text, NULL, LOG_READ_MAX) < 0)
 		return xstrdup("");
 	sb_init(&s);
 	for (char *l = text; l && *l && lines < 12;) {
@@ -92,18 +105,56 @@ interrupted(struct result *r)
 
 /* ------------------------------------------------------------ grading */
 
-/* The front of a command line that bounds what it runs: CPU seconds,
- * memory, and the size of any file it writes. */
+/* The front of a grading command line: limits on CPU seconds, memory and
+ * the size of any file it writes (prlimit), then the sandbox (sandbox.h),
+ * in which it sees j->src read-write and ro read-only, nothing else of
+ * the host but the toolchain. */
 static void
-push_limits(struct strv *argv, int cpu_s)
+push_bounds(const struct build_job *j, struct strv *argv, int cpu_s, const char *const *ro)
 {
-	if (!have_program("prlimit"))
-		return;
-	strv_push(argv, "prlimit");
-	strv_pushf(argv, "--cpu=%d", cpu_s);
-	strv_push(argv, "--as=4000000000");
-	strv_push(argv, "--fsize=200000000");
-	strv_push(argv, "--");
+	if (have_program("prlimit")) {
+		strv_push(argv, "prlimit");
+		strv_pushf(argv, "--cpu=%d", cpu_s);
+		strv_pushf(argv, "--as=%lld", GRADE_COMPILE_AS);
+		strv_push(argv, "--fsize=200000000");
+		strv_push(argv, "--");
+	}
+	if (!j->unsandboxed) {
+		struct sandbox box = {.work = j->src, .ro = ro, .hide = j->top};
+		sandbox_wrap(argv, &box);
+	}
+}
+
+/* The verdict of a grading build that did not succeed, in the words of
+ * how it ended; what names the build ("the check's compile line"). Returns -1. */
+static int
+grading_failed(struct result *r, struct run_outcome o, long long limit_ms, size_t log_max,
+	       const char *what)
+{
+	switch (o.how) {
+	case RUN_INTERRUPTED:
+		return interrupted(r);
+	case RUN_TIMED_OUT:
+		result_set(r, V_ERROR, "the build took longer than %lld s and was stopped "
+			   "(%s)", limit_ms / 1000, what);
+		return -1;
+	case RUN_TOO_MUCH_OUTPUT:
+		result_set(r, V_ERROR, "the build printed more than %zu KiB of errors and was "
+			   "stopped (%s)", log_max / 1024, what);
+		return -1;
+	case RUN_EXITED:
+		if (o.status == 128 + 9 || o.status == 128 + 24)
+			result_set(r, V_ERROR, "the build used more than its %d s of CPU time "
+				   "and was stopped (%s)", GRADE_COMPILE_CPU_S, what);
+		else
+			result_set(r, V_ERROR, "the submission does not compile with %s", what);
+		return -1;
+	case RUN_NOT_STARTED:
+		break;
+	}
+	result_set(r, V_ERROR, "the grading build could not be started (%s): is the lab set "
+		   "up? (make setup)", what);
+	return -1;
 }
 
 /*
@@ -118,32 +169,29 @@ static int
 grading_make(const struct build_job *j, struct result *r)
 {
 	struct strv argv = {0};
-	push_limits(&argv, 120);
+	/* What the lab's Makefile takes from the lab: BusyBox, read-only. */
+	char *busybox = xasprintf("%s/build/busybox/busybox", j->top);
+	const char *ro[] = {busybox, NULL};
+	push_bounds(j, &argv, 120, is_file(busybox) ? ro : NULL);
 	strv_push(&argv, "make");
 	strv_push(&argv, "--no-print-directory");
 	strv_pushf(&argv, "LAB_TOP=%s", j->top);
-	struct run_outcome o = run_logged(argv.v, j->src, r->build_log, GRADE_BUILD_TIMEOUT,
-					  j->sigfd);
+	struct run_outcome o = run_logged_capped(argv.v, j->src, r->build_log, GRADE_MAKE_TIMEOUT,
+						 j->sigfd, GRADE_MAKE_LOG_MAX);
 	strv_release(&argv);
+	free(busybox);
 	char *made = xasprintf("%s/initramfs.cpio", j->src);
 	int ok = run_succeeded(o) && is_file(made) && copy_file(made, j->cpio, 0644) == 0;
 	free(made);
 	if (ok)
 		return 0;
 	r->build_errors = first_errors(r->build_log, NULL);
-	switch (o.how) {
-	case RUN_INTERRUPTED:
-		return interrupted(r);
-	case RUN_TIMED_OUT:
-		result_set(r, V_ERROR, "the build took longer than %d s",
-			   GRADE_BUILD_TIMEOUT / 1000);
+	if (run_succeeded(o)) {
+		result_set(r, V_ERROR, "the lab's own Makefile made no initramfs.cpio");
 		return -1;
-	case RUN_EXITED:
-	case RUN_NOT_STARTED:
-		break;
 	}
-	result_set(r, V_ERROR, "the submission does not build with the lab's own Makefile");
-	return -1;
+	return grading_failed(r, o, GRADE_MAKE_TIMEOUT, GRADE_MAKE_LOG_MAX,
+			      "the lab's own Makefile");
 }
 
 /* Lay out the starter in j->src and put the check's sources from the
@@ -203,20 +251,23 @@ compile_one(const struct build_job *j, const struct compile_rule *cr, const char
 {
 	struct strv argv = {0};
 	/* The compiler reads what the submission names (#include
-	 * "/dev/zero"...): bound its time, memory and output. */
-	push_limits(&argv, 60);
+	 * "/dev/zero", "../../solutions/..."): it sees only the sandbox,
+	 * and its time, memory and output are bounded. */
+	push_bounds(j, &argv, GRADE_COMPILE_CPU_S, NULL);
+	size_t shown = argv.n;     /* the log shows the compile line, not the bounds */
 	strv_push(&argv, "riscv64-linux-gnu-gcc");
 	strv_push(&argv, "-static");
 	strv_push(&argv, "-no-pie");
 	strv_push(&argv, "-g");
 	strv_push(&argv, "-O2");
+	strv_push(&argv, GRADE_MAX_ERRORS);
 	strv_push(&argv, "-o");
 	strv_push(&argv, cr->output);
 	for (size_t k = 0; cr->sources[k]; k++)
 		strv_push(&argv, cr->sources[k]);
 	if (log) {
-		for (size_t k = 0; k < argv.n; k++)
-			fprintf(log, "%s%s", k ? " " : "", argv.v[k]);
+		for (size_t k = shown; k < argv.n; k++)
+			fprintf(log, "%s%s", k > shown ? " " : "", argv.v[k]);
 		fputs("\n", log);
 	}
 	char *slash = strrchr(cr->output, '/');
@@ -225,9 +276,10 @@ compile_one(const struct build_job *j, const struct compile_rule *cr, const char
 		mkdir_p(d, 0755);     /* if it fails, the compiler says so */
 		free(d);
 	}
-	struct run_outcome o = run_logged(argv.v, j->src, one_log, GRADE_BUILD_TIMEOUT, j->sigfd);
+	struct run_outcome o = run_logged_capped(argv.v, j->src, one_log, GRADE_COMPILE_TIMEOUT,
+						 j->sigfd, GRADE_COMPILE_LOG_MAX);
 	char *out;
-	if (log && read_file(one_log, &out, NULL) == 0) {
+	if (log && read_file_head(one_log, &out, NULL, LOG_READ_MAX) == 0) {
 		fputs(out, log);
 		free(out);
 	}
@@ -301,11 +353,8 @@ build_grading(const struct build_job *j, struct result *r)
 		if (log)
 			fclose(log);
 		r->build_errors = first_errors(r->build_log, NULL);
-		if (o.how == RUN_INTERRUPTED)
-			return interrupted(r);
-		result_set(r, V_ERROR,
-			   "the submission does not compile with the check's compile line");
-		return -1;
+		return grading_failed(r, o, GRADE_COMPILE_TIMEOUT, GRADE_COMPILE_LOG_MAX,
+				      "the check's compile line");
 	}
 	if (log)
 		fclose(log);
@@ -399,6 +448,7 @@ run_make(const struct build_job *j, struct result *r, long long limit, int kerne
 		return -1;
 	case RUN_INTERRUPTED:
 		return interrupted(r);
+	case RUN_TOO_MUCH_OUTPUT:   /* no cap on a learner's own build */
 	case RUN_NOT_STARTED:
 		break;
 	}

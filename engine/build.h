@@ -17,8 +17,12 @@
  *            echoed to echo_fd if >= 0.
  *   grading  untrusted: the starter is laid out, the check's `sources`
  *            are taken from the submission (its own regular files only),
- *            each `compile` line is run under prlimit, and the runner packs
- *            the archive itself. No command of the submission's runs.
+ *            each `compile` line (or the lab's own Makefile, for `grading
+ *            make`) runs in the sandbox (sandbox.h: it sees the toolchain
+ *            and this run's src/, nothing else) under prlimit (CPU,
+ *            memory, file size), with a wall-clock limit and a cap on
+ *            what it prints; the runner packs the archive itself. No
+ *            command of the submission's runs.
  *
  * On failure the result's verdict is ERROR, with a headline and the
  * compiler's first errors (r->build_errors), the learner's paths shown.
@@ -38,9 +42,15 @@ struct build_job {
 	const char *src;       /* the run's private copy (created) */
 	const char *cpio;      /* where the archive must end up */
 	int grading;
+	int unsandboxed;       /* grading without the sandbox (--unsafe-no-sandbox) */
 	int sigfd;             /* interrupts end the build; -1 if none */
 	int echo_fd;           /* a kernel build's output also goes here; -1: not */
 };
+
+/* The address-space limit of each grading compile: a grading job needs
+ * this much memory at most on the host, besides its QEMU (grade.c sizes
+ * the default --jobs with it). */
+#define GRADE_COMPILE_AS (2048LL * 1024 * 1024)
 
 /* Returns 0 when j->cpio is ready, else -1 with r's verdict set. */
 int build_initramfs(const struct build_job *j, struct result *r);

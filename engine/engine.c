@@ -288,6 +288,7 @@ build(struct run *x)
 	struct build_job job = {
 		.cat = o->cat, .stage = o->stage, .check = &x->check, .top = x->top,
 		.dir = x->learner, .src = x->dir.src, .cpio = x->cpio, .grading = o->grading,
+		.unsandboxed = o->unsandboxed,
 		.sigfd = o->sigfd, .echo_fd = o->echo_build ? STDERR_FILENO : -1,
 	};
 	long long b0 = now_ms();
@@ -310,7 +311,9 @@ write_init_elf(struct run *x)
 }
 
 /* The learner's answers (check `answer` lines), read for the judge. When
- * grading, only a plain file of the submission's own is read. */
+ * grading, only a plain file of the submission's own is read, and only its
+ * first ANSWERS_MAX bytes (the answers are a few short lines). */
+#define ANSWERS_MAX (64 * 1024)
 static void
 read_answers(const struct run *x, char **values, char **paths)
 {
@@ -322,7 +325,7 @@ read_answers(const struct run *x, char **values, char **paths)
 		paths[i] = xasprintf("%s/%s", x->learner ? x->learner : ".", c->answers[i].file);
 		int readable = x->learner && (!x->o->grading ||
 			(lstat(paths[i], &st) == 0 && S_ISREG(st.st_mode)));
-		if (readable && read_file(paths[i], &text, NULL) == 0)
+		if (readable && read_file_head(paths[i], &text, NULL, ANSWERS_MAX) == 0)
 			values[i] = answer_value(text, c->answers[i].key);
 		free(text);
 	}

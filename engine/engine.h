@@ -36,6 +36,8 @@ struct check_opts {
 	const char *initramfs;      /* check this archive instead of building */
 	const char *kconfig;        /* "lab" or "defconfig"; NULL: as the check says */
 	int grading;                /* untrusted submission: compile with the check's lines */
+	int unsandboxed;            /* grading, but the build outside the sandbox
+				     * (grade --unsafe-no-sandbox) */
 	int sigfd;                  /* readable when the user interrupts; -1 if none */
 	const char *runs_root;      /* NULL: TOP/build/runs */
 	int prepare_only;           /* build and inspect, do not boot (run, debug) */

@@ -22,6 +22,13 @@
 int
 read_file(const char *path, char **data, size_t *len)
 {
+	return read_file_head(path, data, len, 0);
+}
+
+/* max 0: no bound (read_file). */
+int
+read_file_head(const char *path, char **data, size_t *len, size_t max)
+{
 	struct sb s;
 	char buf[65536];
 	ssize_t r;
@@ -30,7 +37,12 @@ read_file(const char *path, char **data, size_t *len)
 	if (fd < 0)
 		return -1;
 	sb_init(&s);
-	while ((r = read(fd, buf, sizeof(buf))) != 0) {
+	for (;;) {
+		size_t want = sizeof(buf);
+		if (max && max - s.len < want)
+			want = max - s.len;
+		if (want == 0 || (r = read(fd, buf, want)) == 0)
+			break;
 		if (r < 0) {
 			if (errno == EINTR)
 				continue;

@@ -18,6 +18,10 @@
 /* Read a whole file into *data (NUL-terminated, the caller frees); *len, if
  * not NULL, gets its length. 0, or -1 with errno set and *data untouched. */
 int read_file(const char *path, char **data, size_t *len);
+/* The same for a file that may be anything (a submission's, a log a child
+ * wrote): only its first max bytes (or fewer) are read; *len says how
+ * many. */
+int read_file_head(const char *path, char **data, size_t *len, size_t max);
 
 /*
  * Map a whole file, read-only: only the pages looked at are read (a

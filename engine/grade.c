@@ -14,9 +14,11 @@
  * an ERROR row without running.
  */
 #include "grade.h"
+#include "build.h"
 #include "engine.h"
 #include "grade_jobs.h"
 #include "grade_report.h"
+#include "sandbox.h"
 #include "textclean.h"
 #include "util.h"
 
@@ -47,6 +49,7 @@ struct grading {
 	int *max_points;               /* each stage's, from its check (0 if it does not parse) */
 	size_t nstages;
 	int jobs, timeout_s;
+	int unsandboxed;               /* --unsafe-no-sandbox */
 	unsigned formats;              /* a bit per enum grade_format */
 	const char *out;
 	char *root;                    /* build/grade/WHEN.XXXXXX */
@@ -87,6 +90,28 @@ option(const char *name, int argc, char **argv, int *i)
 	if (argv[*i][n])
 		return NULL;
 	return *i + 1 < argc ? argv[++*i] : "";
+}
+
+/*
+ * The default --jobs: one check per CPU, but no more than the memory holds.
+ * A job at its worst is a compile at its address-space limit and a QEMU
+ * with its guest's memory (JOB_QEMU_MEMORY: the lab's checks give the
+ * guest 128 MiB, QEMU adds its own).
+ */
+#define JOB_QEMU_MEMORY (512LL * 1024 * 1024)
+static int
+default_jobs(void)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN), pages = sysconf(_SC_PHYS_PAGES);
+	long page = sysconf(_SC_PAGESIZE);
+	long long jobs = cpus < 1 ? 1 : cpus;
+
+	if (pages > 0 && page > 0) {
+		long long fit = (long long)pages * page / (GRADE_COMPILE_AS + JOB_QEMU_MEMORY);
+		if (fit < jobs)
+			jobs = fit < 1 ? 1 : fit;
+	}
+	return jobs > MAX_JOBS ? MAX_JOBS : (int)jobs;
 }
 
 /* --stages 1,02,03-little-shell: kept in catalogue order, each once. Returns 0 or 2. */
@@ -157,10 +182,17 @@ add_submission(struct grading *g, const char *path)
 		free(real);
 		return usage_error("no submission folder '%s'", path);
 	}
+	/* The sandbox shows /usr to every compile (sandbox.h). */
+	if (!strncmp(real, "/usr/", 5)) {
+		usage_error("'%s' is under /usr, which every sandboxed compile can read: "
+			    "put the submissions elsewhere", real);
+		free(real);
+		return 2;
+	}
 	struct submission *s = &g->subs[g->nsubs++];
 	const char *slash = strrchr(real, '/');
 	s->path = real;
-	s->name = text_clean(slash && slash[1] ? slash + 1 : "submission", NULL, NULL, 0);
+	s->name = text_clean_line(slash && slash[1] ? slash + 1 : "submission");
 	return 0;
 }
 
@@ -174,8 +206,7 @@ parse_args(struct grading *g, int argc, char **argv)
 	g->subs = xcalloc((size_t)argc, sizeof(*g->subs));
 	g->stages = xcalloc(g->cat->n, sizeof(*g->stages));
 	g->formats = 1u << GF_TEXT;
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	g->jobs = cpus < 1 ? 1 : cpus > MAX_JOBS ? MAX_JOBS : (int)cpus;
+	g->jobs = default_jobs();
 	for (size_t i = 0; i < g->cat->n; i++)
 		g->stages[g->nstages++] = &g->cat->stages[i];
 
@@ -190,6 +221,8 @@ parse_args(struct grading *g, int argc, char **argv)
 			rc = parse_formats(g, v);
 		else if ((v = option("--out", argc, argv, &i)))
 			rc = *v ? (g->out = v, 0) : usage_error("--out needs a file name");
+		else if (!strcmp(argv[i], "--unsafe-no-sandbox"))
+			g->unsandboxed = 1;
 		else if (argv[i][0] == '-' && argv[i][1])
 			rc = usage_error("unknown option '%s'", argv[i]);
 		else
@@ -453,11 +486,23 @@ grade_main(const struct catalog *cat, int argc, char **argv, int sigfd, int colo
 		fprintf(stderr, "lab-runner: grade: %s\n", err);
 		goto out;
 	}
+	/* Every build of a submission runs in the sandbox: refuse to grade
+	 * without one, unless the teacher accepts the risk in so many words. */
+	if (!g.unsandboxed && sandbox_probe(g.root, err, sizeof(err)) < 0) {
+		fprintf(stderr, "lab-runner: grade: %s\nlab-runner: grade: nothing was graded; "
+			"--unsafe-no-sandbox grades anyway, with each compile able to read "
+			"every file this user can (docs/grading.md)\n", err);
+		goto out;
+	}
+	if (g.unsandboxed)
+		fprintf(stderr, "grade: WARNING: --unsafe-no-sandbox: the compiler can read any "
+			"file this user can read, the lab's solutions and other submissions "
+			"included\n");
 	fprintf(stderr, "grade: %zu submission%s x %zu stage%s, %d at once; logs in %s/\n", g.nsubs,
 		g.nsubs == 1 ? "" : "s", g.nstages, g.nstages == 1 ? "" : "s", g.jobs, g.root);
 	q = (struct grade_jobs){
 		.cat = cat, .sigfd = sigfd, .at_once = g.jobs, .timeout_s = g.timeout_s,
-		.job = g.job, .njobs = g.njobs,
+		.unsandboxed = g.unsandboxed, .job = g.job, .njobs = g.njobs,
 	};
 	end = grade_jobs_run(&q, err, sizeof(err));
 	if (end != GRADE_JOBS_DONE) {

@@ -28,7 +28,7 @@
 #include "catalog.h"
 
 #define GRADE_USAGE "grade SUBMISSION... [--stages LIST] [--jobs N] [--timeout S] " \
-	"[--format text|json|tap|junit|gradescope[,...]] [--out FILE]"
+	"[--format text|json|tap|junit|gradescope[,...]] [--out FILE] [--unsafe-no-sandbox]"
 #define GRADE_HELP "for teachers: grade submissions (folders with a labs/ layout), every stage, " \
 	"as untrusted code, in parallel; one report (exit 0 whatever the verdicts)"
 
@@ -36,8 +36,9 @@
  * The `grade` command: lab-runner.c's cmd_grade calls it with the
  * command's own argc/argv (argv[0] = "grade"). Returns the exit status:
  * 0 when grading completed, whatever the students' verdicts; 2 for a
- * usage error, a submission folder that does not exist, or a report that
- * cannot be written; 130 when SIGINT, SIGTERM or SIGHUP arrived on sigfd
+ * usage error, a submission folder that does not exist, a report that
+ * cannot be written, or a grading sandbox that cannot run here (without
+ * --unsafe-no-sandbox); 130 when SIGINT, SIGTERM or SIGHUP arrived on sigfd
  * (every check still running is killed and no report is written).
  * Progress goes to stderr; the report to stdout, or to --out.
  */

@@ -53,7 +53,7 @@ grade_row_init(struct grade_row *w, const char *sub, size_t number, const struct
 	const char *nonce = r->nonce, *run = r->run_dir;
 
 	memset(w, 0, sizeof(*w));
-	w->sub = text_clean(sub, NULL, NULL, 0);
+	w->sub = text_clean_line(sub);
 	w->number = number;
 	w->r = r;
 	w->headline = text_clean(r->headline, nonce, run, 0);

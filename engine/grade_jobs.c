@@ -63,6 +63,7 @@ job_child(const struct grade_jobs *q, const struct grade_job *j, pid_t parent)
 	o.stage = j->stage;
 	o.dir = j->dir;
 	o.grading = 1;
+	o.unsandboxed = q->unsandboxed;
 	o.sigfd = -1;
 	o.runs_root = j->runs;
 	o.timeout_s = q->timeout_s;

@@ -42,6 +42,7 @@ struct grade_jobs {
 	int sigfd;                  /* readable when grading is interrupted */
 	int at_once;                /* at most this many children */
 	int timeout_s;              /* > 0: each check's time limit instead of its own */
+	int unsandboxed;            /* builds outside the sandbox (--unsafe-no-sandbox) */
 	struct grade_job *job;      /* run in this order */
 	size_t njobs;
 };

@@ -187,11 +187,29 @@ run_succeeded(struct run_outcome o)
 	return o.how == RUN_EXITED && o.status == 0;
 }
 
+static struct run_outcome run_logged_all(char *const argv[], const char *cwd,
+					 const char *log_path, long long timeout_ms, int sigfd,
+					 int echo_fd, const char *echo_prefix, size_t max_output);
+
 struct run_outcome
 run_logged(char *const argv[], const char *cwd, const char *log_path,
 	   long long timeout_ms, int sigfd)
 {
-	return run_logged_echo(argv, cwd, log_path, timeout_ms, sigfd, -1, NULL);
+	return run_logged_all(argv, cwd, log_path, timeout_ms, sigfd, -1, NULL, 0);
+}
+
+struct run_outcome
+run_logged_capped(char *const argv[], const char *cwd, const char *log_path,
+		  long long timeout_ms, int sigfd, size_t max_output)
+{
+	return run_logged_all(argv, cwd, log_path, timeout_ms, sigfd, -1, NULL, max_output);
+}
+
+struct run_outcome
+run_logged_echo(char *const argv[], const char *cwd, const char *log_path,
+		long long timeout_ms, int sigfd, int echo_fd, const char *echo_prefix)
+{
+	return run_logged_all(argv, cwd, log_path, timeout_ms, sigfd, echo_fd, echo_prefix, 0);
 }
 
 /* The lines run_logged_echo() copies: the one still unfinished waits here. */
@@ -242,11 +260,13 @@ exited(pid_t pid, int *st)
 	return 1;
 }
 
-struct run_outcome
-run_logged_echo(char *const argv[], const char *cwd, const char *log_path,
-		long long timeout_ms, int sigfd, int echo_fd, const char *echo_prefix)
+/* All three: max_output 0 is no cap. */
+static struct run_outcome
+run_logged_all(char *const argv[], const char *cwd, const char *log_path, long long timeout_ms,
+	       int sigfd, int echo_fd, const char *echo_prefix, size_t max_output)
 {
 	struct run_outcome o = {RUN_NOT_STARTED, -1};
+	size_t written = 0;
 	struct echo e = {echo_fd, echo_prefix ? echo_prefix : "", {0}, 0};
 	char err[512];
 	int out = -1, logfd, st = 0, step = 1, how = 0;
@@ -295,8 +315,16 @@ run_logged_echo(char *const argv[], const char *cwd, const char *log_path,
 		if (out >= 0 && (p[1].revents & (POLLIN | POLLHUP | POLLERR))) {
 			char buf[8192];
 			ssize_t r = read(out, buf, sizeof(buf));
+			if (r > 0 && max_output && written + (size_t)r > max_output) {
+				(void)!write(logfd, buf, max_output - written);
+				dprintf(logfd, "\nlab-runner: cut here: more than %zu bytes of "
+					"output, the command was stopped\n", max_output);
+				o.how = RUN_TOO_MUCH_OUTPUT;
+				break;
+			}
 			if (r > 0) {
 				(void)!write(logfd, buf, (size_t)r);
+				written += (size_t)r;
 				if (e.fd >= 0)
 					echo_lines(&e, buf, (size_t)r);
 			} else if (r == 0 || (errno != EAGAIN && errno != EINTR)) {

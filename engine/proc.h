@@ -45,6 +45,7 @@ enum run_how {
 	RUN_TIMED_OUT,     /* still running at the time limit: killed, with its group */
 	RUN_INTERRUPTED,   /* a signal arrived on sigfd: killed, with its group */
 	RUN_NOT_STARTED,   /* no log file, or spawn() failed (its message is in the log) */
+	RUN_TOO_MUCH_OUTPUT, /* wrote more than its cap: killed, with its group */
 };
 struct run_outcome {
 	enum run_how how;
@@ -67,7 +68,15 @@ int run_succeeded(struct run_outcome o);
 struct run_outcome run_logged(char *const argv[], const char *cwd, const char *log_path,
 			      long long timeout_ms, int sigfd);
 
-/* The same, also copying to echo_fd (-1: none), as they come, the lines of
+/* The same, but a child that writes more than max_output bytes is killed
+ * there (RUN_TOO_MUCH_OUTPUT); the log holds its first max_output bytes and
+ * one line of the runner's saying it was cut. For untrusted input: the log
+ * is written by the runner, so the child's own file-size limit cannot bound
+ * it. */
+struct run_outcome run_logged_capped(char *const argv[], const char *cwd, const char *log_path,
+				     long long timeout_ms, int sigfd, size_t max_output);
+
+/* The same as run_logged, also copying to echo_fd (-1: none), as they come, the lines of
  * the output that start with echo_prefix (NULL: every line); a line longer
  * than 1 KiB is cut there. */
 struct run_outcome run_logged_echo(char *const argv[], const char *cwd, const char *log_path,

@@ -40,10 +40,13 @@ qemu_argv(const struct qemu_opts *o, struct strv *a)
 		strv_push(a, "shift=0,sleep=off");
 	}
 	if (o->token) {
-		/* QEMU runs the lab's responder for each connection to 10.0.2.100:80. */
+		/* QEMU runs the lab's responder for each connection to
+		 * 10.0.2.100:80; the responder itself serves at most a few at
+		 * once (tools/responder.sh). */
 		strv_push(a, "-netdev");
-		strv_pushf(a, "user,id=n0,restrict=on,guestfwd=tcp:10.0.2.100:80-cmd:%s/tools/responder.sh %s",
-			   o->lab_top, o->token);
+		strv_pushf(a, "user,id=n0,restrict=on,guestfwd=tcp:10.0.2.100:80-cmd:"
+			   "%s/tools/responder.sh %s %s", o->lab_top, o->token,
+			   o->run_dir ? o->run_dir : "");
 		strv_push(a, "-device");
 		strv_push(a, "virtio-net-device,netdev=n0");
 		strv_push(a, "-device");

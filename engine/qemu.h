@@ -38,6 +38,7 @@ struct qemu_opts {
 				  * guest itself when gdb attaches */
 	const char *lab_top;     /* the lab's folder, where tools/responder.sh is */
 	const char *token;       /* NULL: no network; else the page's fresh token */
+	const char *run_dir;     /* with token: where the responder keeps its slots */
 	int interactive;         /* the terminal is the UART (Ctrl-A X quits) */
 	int real_clock;          /* no -icount: guest time is wall time */
 	const char *serial_file; /* the UART goes to this file (debug: the terminal is gdb's) */

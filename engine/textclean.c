@@ -40,17 +40,40 @@ utf8_len(const char *s)
 	return n;
 }
 
+/* 1 if the character of n bytes at p changes how the text around it is
+ * shown: a C1 control (U+0080-U+009F: CSI U+009B is an escape sequence to
+ * some terminals), a bidirectional mark, embedding, override or isolate
+ * (U+061C, U+200E, U+200F, U+202A-U+202E, U+2066-U+2069: they reorder
+ * what a reader sees), a line or paragraph separator (U+2028, U+2029: a
+ * line break to JavaScript and some viewers). */
+static int
+is_format_control(const unsigned char *p, size_t n)
+{
+	if (n == 2)
+		return (p[0] == 0xc2 && p[1] <= 0x9f) || (p[0] == 0xd8 && p[1] == 0x9c);
+	if (n != 3)
+		return 0;
+	if (p[0] == 0xe2 && p[1] == 0x80)      /* U+2000-U+203F */
+		return p[2] == 0x8e || p[2] == 0x8f || (p[2] >= 0xa8 && p[2] <= 0xae);
+	if (p[0] == 0xe2 && p[1] == 0x81)      /* U+2040-U+207F */
+		return p[2] >= 0xa6 && p[2] <= 0xa9;
+	return 0;
+}
+
 /* Bytes in the character at p if every report may hold it (valid UTF-8,
- * no control character but \n and \t, no U+FFFE or U+FFFF); 0 if not. */
+ * no control character but \n and \t, with one_line not those either,
+ * no format control (is_format_control), no U+FFFE or U+FFFF); 0 if not. */
 static size_t
-allowed_len(const char *s)
+allowed_len(const char *s, int one_line)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t n = utf8_len(s);
 
 	if (n == 1 && (p[0] < 0x20 || p[0] == 0x7f))
-		return p[0] == '\n' || p[0] == '\t';
+		return !one_line && (p[0] == '\n' || p[0] == '\t');
 	if (n == 3 && p[0] == 0xef && p[1] == 0xbf && p[2] >= 0xbe)
+		return 0;
+	if (is_format_control(p, n))
 		return 0;
 	return n;
 }
@@ -78,8 +101,22 @@ stamp_len(const unsigned char *p)
 	return p[i] == ' ' ? i + 1 : i;
 }
 
+static char *clean(const char *s, const char *nonce, const char *hide, int uart, int one_line);
+
 char *
 text_clean(const char *s, const char *nonce, const char *hide, int uart)
+{
+	return clean(s, nonce, hide, uart, 0);
+}
+
+char *
+text_clean_line(const char *s)
+{
+	return clean(s, NULL, NULL, 0, 1);
+}
+
+static char *
+clean(const char *s, const char *nonce, const char *hide, int uart, int one_line)
 {
 	const char *p = s ? s : "";
 	size_t nl = nonce ? strlen(nonce) : 0, hl = hide ? strlen(hide) : 0;
@@ -101,11 +138,13 @@ text_clean(const char *s, const char *nonce, const char *hide, int uart)
 			p += hl;
 			continue;
 		}
-		size_t n = allowed_len(p);
+		size_t n = allowed_len(p, one_line);
 		if (n == 0) {
-			if (*p != '\r')
+			/* One U+FFFD for a character refused, one per byte of bad UTF-8. */
+			size_t skip = utf8_len(p);
+			if (*p != '\r' || one_line)
 				sb_puts(&out, REPLACEMENT);
-			p++;
+			p += skip ? skip : 1;
 			continue;
 		}
 		sb_add(&out, p, n);

@@ -27,12 +27,18 @@ size_t utf8_len(const char *s);
  * s (NULL reads as "") made safe for every report format. Returns a new
  * string that is valid UTF-8 (a bad byte becomes U+FFFD) and holds no
  * control character but \n and \t (\r is dropped, the others become
- * U+FFFD) nor U+FFFE or U+FFFF (XML 1.0 forbids them all). Each occurrence
+ * U+FFFD) nor U+FFFE or U+FFFF (XML 1.0 forbids them all), nor a C1
+ * control, a bidirectional control or U+2028/U+2029 (they change how the
+ * text around them reads: U+FFFD too). Each occurrence
  * of nonce (NULL or "": none) becomes "{nonce}", of hide (likewise) "<run>";
  * with uart set, the printk time stamp that starts a line ("[    0.057821] ")
  * is removed.
  */
 char *text_clean(const char *s, const char *nonce, const char *hide, int uart);
+/* The same for a name that must stay on one line (a submission's folder
+ * name: a test's name in TAP, an attribute in JUnit): \n, \t and \r become
+ * U+FFFD too. */
+char *text_clean_line(const char *s);
 
 /* s (NULL reads as "") as a JSON string literal: quotes, backslashes and
  * control characters escaped, each byte of invalid UTF-8 as \ufffd. */

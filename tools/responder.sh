@@ -1,16 +1,48 @@
-#!/bin/sh
-# tools/responder.sh TOKEN: the lab's own web server, one connection at a time.
+#!/bin/bash
+# tools/responder.sh TOKEN [SLOTS]: the lab's own web server, one connection
+# at a time.
 #
 # QEMU runs this for each TCP connection the guest opens to 10.0.2.100:80
 # (user networking with guestfwd=...-cmd:), with the connection on stdin and
 # stdout. No port is opened on the host, and with restrict=on the guest can
 # reach nothing else. The page carries TOKEN, fresh for each check, so only
 # a guest that really fetched it can print it.
+#
+# The guest is untrusted (grading): it can open connections as fast as it
+# likes, and QEMU starts this script for each. So it serves at most
+# RESPONDER_SLOTS connections at once per run (a lock file each in the
+# folder SLOTS, the run's folder: flock(1) from util-linux), closes any
+# other at once, and gives each connection RESPONDER_SECONDS to send its
+# request (at most 100 lines of it).
 token=${1:-none}
-# Read the request line and headers, up to the empty line that ends them.
-while IFS= read -r line; do
-	line=$(printf '%s' "$line" | tr -d '\r')
+slots=${2:-}
+RESPONDER_SLOTS=4
+RESPONDER_SECONDS=10
+
+if [ -n "$slots" ] && [ -d "$slots" ] && command -v flock >/dev/null 2>&1; then
+	got=
+	i=1
+	while [ $i -le $RESPONDER_SLOTS ]; do
+		exec 9>"$slots/responder.slot$i"
+		if flock -n 9; then
+			got=$i
+			break
+		fi
+		exec 9>&-
+		i=$((i + 1))
+	done
+	[ -n "$got" ] || exit 0    # every slot busy: this connection is closed
+fi
+
+# Read the request line and headers, up to the empty line that ends them;
+# a guest that never ends them, or sends too many, is cut off (bash: read -t).
+end=$((SECONDS + RESPONDER_SECONDS))
+n=0
+while [ $SECONDS -lt $end ] && IFS= read -r -t $RESPONDER_SECONDS line; do
+	line=${line%$'\r'}
 	[ -z "$line" ] && break
+	n=$((n + 1))
+	[ $n -lt 100 ] || exit 0
 done
 body="<html><body><h1>Hello from the lab's web server</h1>
 <p>lab-token: $token</p>

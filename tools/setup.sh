@@ -23,6 +23,8 @@ set -u
 #                                                  -6.12 on Debian 13), and its unpacker
 #   make gcc bc flex bison libssl-dev libelf-dev   what the kernel build needs
 #   dpkg-dev                                       unpacks BusyBox's Debian source package
+#   bubblewrap                                     the sandbox of every grading build
+#                                                  (lab-runner grade, docs/grading.md)
 #
 # A word "A|B" is one need with two ways to meet it: any installed package
 # whose name matches one of the patterns meets it; when none does, A is
@@ -30,7 +32,7 @@ set -u
 # as does libclang-rt-14-dev libFuzzer's: nothing is installed over them.)
 packages="gcc-riscv64-linux-gnu libc6-dev-riscv64-cross qemu-system-misc gdb-multiarch cpio
 linux-source|linux-source-[0-9]* xz-utils make gcc libc6-dev bc flex bison libssl-dev libelf-dev
-dpkg-dev"
+dpkg-dev bubblewrap"
 # For the tests only:
 #   clang libclang-rt-dev  libFuzzer, for the fuzz targets (tests/fuzz/)
 #   python3                validates the JSON and JUnit XML reports

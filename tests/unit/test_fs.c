@@ -4,6 +4,7 @@
  */
 #include "fs.h"
 #include "mem.h"
+#include "strbuf.h"
 #include "unit.h"
 
 #include <errno.h>
@@ -98,6 +99,31 @@ TEST(whole_files_round_trip)
 	errno = 0;
 	CHECK(write_file_atomic(p, "x", 1) == -1);
 	CHECK(errno == ENOENT);
+	free(p);
+}
+
+TEST(read_file_head_reads_no_more_than_asked)
+{
+	char *p = at("head.txt"), *data = NULL;
+	size_t len = 0;
+	struct sb big;
+
+	sb_init(&big);
+	for (int i = 0; i < 20000; i++)
+		sb_puts(&big, "0123456789");      /* 200,000 bytes: several reads */
+	CHECK(write_file_atomic(p, big.buf, big.len) == 0);
+	CHECK(read_file_head(p, &data, &len, 100000) == 0);
+	CHECK(len == 100000);
+	CHECK(data[len] == '\0' && !memcmp(data, big.buf, len));
+	free(data);
+	CHECK(read_file_head(p, &data, &len, 7) == 0);
+	CHECK(len == 7);
+	CHECK_STREQ(data, "0123456");
+	free(data);
+	CHECK(read_file_head(p, &data, &len, 0) == 0);   /* 0: the whole file */
+	CHECK(len == big.len);
+	free(data);
+	sb_release(&big);
 	free(p);
 }
 
@@ -340,6 +366,7 @@ main(void)
 		return 1;
 	}
 	RUN(whole_files_round_trip);
+	RUN(read_file_head_reads_no_more_than_asked);
 	RUN(copy_file_copies_and_sets_mode);
 	RUN(map_file_maps_and_refuses_empty);
 	RUN(mkdir_p_makes_every_level);

@@ -307,6 +307,28 @@ TEST(run_logged_times_out)
 	free(log);
 }
 
+TEST(run_logged_capped_stops_a_flood)
+{
+	char *log = xasprintf("%s/flood.log", tmp), *text = NULL;
+	char *argv[] = {"sh", "-c", "yes 'error: flood' | head -c 50000000", NULL};
+	char *small[] = {"sh", "-c", "echo fine", NULL};
+	size_t len = 0;
+
+	long long t0 = now_ms();
+	struct run_outcome o = run_logged_capped(argv, NULL, log, 20000, -1, 4096);
+	CHECK(o.how == RUN_TOO_MUCH_OUTPUT && o.status == -1);
+	CHECK(now_ms() - t0 < 10000);
+	CHECK(read_file(log, &text, &len) == 0);
+	CHECK(len > 4096 && len < 4096 + 200);          /* its first 4 KiB and our line */
+	CHECK(strstr(text, "lab-runner: cut here: more than 4096 bytes") != NULL);
+	free(text);
+	CHECK(waitpid(-1, NULL, WNOHANG) == -1 && errno == ECHILD);   /* reaped */
+
+	o = run_logged_capped(small, NULL, log, 20000, -1, 4096);   /* under the cap */
+	CHECK(run_succeeded(o));
+	free(log);
+}
+
 TEST(run_logged_kills_what_the_child_left)
 {
 	char *log = xasprintf("%s/left.log", tmp);
@@ -427,6 +449,7 @@ main(void)
 	RUN(run_logged_gives_the_exit_status);
 	RUN(run_logged_reports_a_signal_as_128_plus);
 	RUN(run_logged_times_out);
+	RUN(run_logged_capped_stops_a_flood);
 	RUN(run_logged_kills_what_the_child_left);
 	RUN(run_logged_is_interrupted_by_sigfd);
 	RUN(run_logged_cannot_start);

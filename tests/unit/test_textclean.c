@@ -74,7 +74,8 @@ TEST(replaces_what_xml_and_json_cannot_hold)
 	CLEAN("\xe0\x80\xaf", NULL, NULL, 0, FFFD FFFD FFFD);            /* an overlong '/' */
 	CLEAN("\xed\xa0\x80", NULL, NULL, 0, FFFD FFFD FFFD);            /* a surrogate */
 	CLEAN("\xf4\x90\x80\x80", NULL, NULL, 0, FFFD FFFD FFFD FFFD);   /* above U+10FFFF */
-	CLEAN("\xef\xbf\xbe\xef\xbf\xbf", NULL, NULL, 0, FFFD FFFD FFFD FFFD FFFD FFFD);
+	/* Valid UTF-8 but refused: one U+FFFD a character. */
+	CLEAN("\xef\xbf\xbe\xef\xbf\xbf", NULL, NULL, 0, FFFD FFFD);
 	CLEAN("\xef\xbf\xbd kept", NULL, NULL, 0, FFFD " kept");         /* U+FFFD itself is fine */
 }
 
@@ -123,6 +124,28 @@ TEST(xml_and_yaml_escape_their_syntax)
 	ESCAPES(yaml_string, "", "\"\"");
 }
 
+TEST(replaces_what_changes_how_text_reads)
+{
+	/* C1 controls: U+0085 (NEL), U+009B (CSI); U+00A0 stays. */
+	CLEAN("a\xc2\x85" "b\xc2\x9b" "c\xc2\xa0", NULL, NULL, 0, "a" FFFD "b" FFFD "c\xc2\xa0");
+	/* Bidi: U+202E (RLO), U+2066 (LRI), U+200F (RLM), U+061C (ALM). */
+	CLEAN("x\xe2\x80\xaey\xe2\x81\xa6z\xe2\x80\x8fw\xd8\x9c", NULL, NULL, 0,
+	      "x" FFFD "y" FFFD "z" FFFD "w" FFFD);
+	/* U+2028, U+2029; U+2014 (an em dash) and U+2030 stay. */
+	CLEAN("a\xe2\x80\xa8" "b\xe2\x80\xa9" "c\xe2\x80\x94\xe2\x80\xb0", NULL, NULL, 0,
+	      "a" FFFD "b" FFFD "c\xe2\x80\x94\xe2\x80\xb0");
+}
+
+TEST(a_name_stays_on_one_line)
+{
+	char *got = text_clean_line("evil\033[31m\n\xc2\x85\xe2\x80\xaename\t\r!");
+	CHECK_STREQ(got, "evil" FFFD "[31m" FFFD FFFD FFFD "name" FFFD FFFD "!");
+	free(got);
+	got = text_clean_line(NULL);
+	CHECK_STREQ(got, "");
+	free(got);
+}
+
 int
 main(void)
 {
@@ -133,5 +156,7 @@ main(void)
 	RUN(drops_printk_time_stamps_of_uart_lines);
 	RUN(json_string_is_valid_json_whatever_the_bytes);
 	RUN(xml_and_yaml_escape_their_syntax);
+	RUN(replaces_what_changes_how_text_reads);
+	RUN(a_name_stays_on_one_line);
 	return unit_summary();
 }
