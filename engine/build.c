@@ -33,6 +33,7 @@
 #define GRADE_MAKE_TIMEOUT (90 * 1000)
 #define GRADE_COMPILE_TIMEOUT (60 * 1000)
 #define GRADE_COMPILE_CPU_S 60
+#define GRADE_MAKE_CPU_S 120
 /* What a grading build may print into build.log (the runner writes it):
  * a compile line, and a whole `grading make`. */
 #define GRADE_COMPILE_LOG_MAX (256u * 1024)
@@ -128,8 +129,8 @@ push_bounds(const struct build_job *j, struct strv *argv, int cpu_s, const char 
 /* The verdict of a grading build that did not succeed, in the words of
  * how it ended; what names the build ("the check's compile line"). Returns -1. */
 static int
-grading_failed(struct result *r, struct run_outcome o, long long limit_ms, size_t log_max,
-	       const char *what)
+grading_failed(struct result *r, struct run_outcome o, long long limit_ms, int cpu_s,
+	       size_t log_max, const char *what)
 {
 	switch (o.how) {
 	case RUN_INTERRUPTED:
@@ -145,7 +146,7 @@ grading_failed(struct result *r, struct run_outcome o, long long limit_ms, size_
 	case RUN_EXITED:
 		if (o.status == 128 + 9 || o.status == 128 + 24)
 			result_set(r, V_ERROR, "the build used more than its %d s of CPU time "
-				   "and was stopped (%s)", GRADE_COMPILE_CPU_S, what);
+				   "and was stopped (%s)", cpu_s, what);
 		else
 			result_set(r, V_ERROR, "the submission does not compile with %s", what);
 		return -1;
@@ -172,7 +173,7 @@ grading_make(const struct build_job *j, struct result *r)
 	/* What the lab's Makefile takes from the lab: BusyBox, read-only. */
 	char *busybox = xasprintf("%s/build/busybox/busybox", j->top);
 	const char *ro[] = {busybox, NULL};
-	push_bounds(j, &argv, 120, is_file(busybox) ? ro : NULL);
+	push_bounds(j, &argv, GRADE_MAKE_CPU_S, is_file(busybox) ? ro : NULL);
 	strv_push(&argv, "make");
 	strv_push(&argv, "--no-print-directory");
 	strv_pushf(&argv, "LAB_TOP=%s", j->top);
@@ -190,7 +191,7 @@ grading_make(const struct build_job *j, struct result *r)
 		result_set(r, V_ERROR, "the lab's own Makefile made no initramfs.cpio");
 		return -1;
 	}
-	return grading_failed(r, o, GRADE_MAKE_TIMEOUT, GRADE_MAKE_LOG_MAX,
+	return grading_failed(r, o, GRADE_MAKE_TIMEOUT, GRADE_MAKE_CPU_S, GRADE_MAKE_LOG_MAX,
 			      "the lab's own Makefile");
 }
 
@@ -353,8 +354,8 @@ build_grading(const struct build_job *j, struct result *r)
 		if (log)
 			fclose(log);
 		r->build_errors = first_errors(r->build_log, NULL);
-		return grading_failed(r, o, GRADE_COMPILE_TIMEOUT, GRADE_COMPILE_LOG_MAX,
-				      "the check's compile line");
+		return grading_failed(r, o, GRADE_COMPILE_TIMEOUT, GRADE_COMPILE_CPU_S,
+				      GRADE_COMPILE_LOG_MAX, "the check's compile line");
 	}
 	if (log)
 		fclose(log);

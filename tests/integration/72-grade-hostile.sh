@@ -202,6 +202,56 @@ EOF
 grep -q 'symbolic link' "$gs/results/results.json" || fail "results.json does not say why"
 echo "ok: run_autograder refuses a symbolic link"
 
+# run_autograder, honest: full marks, graded as nobody (when nobody can
+# read the lab: a checkout in a private folder cannot be).
+if [ "$(id -u)" = 0 ] && setpriv --reuid=65534 --regid=65534 --clear-groups -- \
+	test -x "$TOP/lab-runner" -a -r "$KERNEL"; then
+	gs2=$SCRATCH/gs2
+	mkdir -p "$gs2/submission/labs" "$gs2/results"
+	cp -r solutions/01-hello-init "$gs2/submission/labs/"
+	LAB=$TOP SUBMISSION=$gs2/submission RESULTS=$gs2/results STAGES=1 sh docs/run_autograder \
+		>"$gs2/out" 2>&1
+	cat "$gs2/out"
+	python3 - "$gs2/results/results.json" <<'EOF' || fail "run_autograder did not give full marks"
+import json, sys
+r = json.load(open(sys.argv[1]))
+print("score:", r["score"])
+sys.exit(0 if r["score"] == 10 else 1)
+EOF
+	echo "ok: run_autograder grades an honest submission, as nobody"
+else
+	echo "(run_autograder as nobody not tried: not root, or nobody cannot read $TOP)"
+fi
+
+# make gradescope: no solutions/, tests/ or bench/ in the zip, and a
+# package that still holds an answer (here a copy of a solution committed
+# under docs/) is refused. In a clone: the package is what git committed.
+if git -C "$TOP" rev-parse --git-dir >/dev/null 2>&1; then
+	gc=$SCRATCH/gclone
+	git clone -q "$TOP" "$gc"
+	(cd "$gc" && tools/gradescope.sh) || fail "make gradescope failed in a clean clone"
+	python3 - "$gc/build/autograder.zip" <<'EOF' || fail "the autograder zip holds what it must not"
+import sys, zipfile
+names = zipfile.ZipFile(sys.argv[1]).namelist()
+top = {n.split("/")[0] for n in names}
+assert top == {"setup.sh", "run_autograder", "lab"}, top
+bad = [n for n in names if n.split("/")[1:2] in (["solutions"], ["tests"], ["bench"])]
+assert not bad, bad
+assert "lab/lab-runner.c" in names and "lab/checks/01-hello-init.check" in names
+print("zip: %d entries, no solutions/, tests/ or bench/" % len(names))
+EOF
+	cp "$gc/solutions/02-init-and-shell/little_shell.c" "$gc/docs/example.c"
+	git -C "$gc" add docs/example.c
+	git -C "$gc" -c user.name=t -c user.email=t@t commit -qm "an answer in docs"
+	if out=$(cd "$gc" && tools/gradescope.sh 2>&1); then
+		fail "make gradescope packed a reference solution: $out"
+	fi
+	printf '%s\n' "$out"
+	want "the package still holds a reference solution's file: ./lab/docs/example.c"
+	[ ! -e "$gc/build/autograder.zip" ] || fail "a refused package left a zip"
+	echo "ok: make gradescope packs no answer"
+fi
+
 # The responder: 10 connections at once that send nothing; at most 4 are
 # served, the others closed at once.
 slots=$SCRATCH/slots
