@@ -186,38 +186,35 @@ want "WARNING: --unsafe-no-sandbox"
 want "PASS"
 echo "ok: no sandbox, no grading unless asked in so many words"
 
-# run_autograder: labs/ as a link to the lab's solutions scores 0.
-gs=$SCRATCH/gs
-mkdir -p "$gs/submission" "$gs/results"
-ln -s "$TOP/solutions" "$gs/submission/labs"
-LAB=$TOP SUBMISSION=$gs/submission RESULTS=$gs/results STAGES=1 sh docs/run_autograder \
-	>"$gs/out" 2>&1
-cat "$gs/out"
-python3 - "$gs/results/results.json" <<'EOF' || fail "run_autograder gave points for a linked labs/"
+# autograde DIR SCORE: run docs/run_autograder on DIR/submission (stage 01)
+# as Gradescope would; its results.json must give SCORE.
+autograde() {
+	mkdir -p "$1/results"
+	LAB=$TOP SUBMISSION=$1/submission RESULTS=$1/results STAGES=1 sh docs/run_autograder \
+		>"$1/out" 2>&1
+	cat "$1/out"
+	python3 - "$1/results/results.json" "$2" <<'EOF' || fail "run_autograder: not $2 points"
 import json, sys
 r = json.load(open(sys.argv[1]))
 print("score:", r["score"])
-sys.exit(0 if r["score"] == 0 else 1)
+sys.exit(0 if r["score"] == int(sys.argv[2]) else 1)
 EOF
-grep -q 'symbolic link' "$gs/results/results.json" || fail "results.json does not say why"
+}
+
+# run_autograder: labs/ as a link to the lab's solutions scores 0.
+mkdir -p "$SCRATCH/gs/submission"
+ln -s "$TOP/solutions" "$SCRATCH/gs/submission/labs"
+autograde "$SCRATCH/gs" 0
+grep -q 'symbolic link' "$SCRATCH/gs/results/results.json" || fail "results.json does not say why"
 echo "ok: run_autograder refuses a symbolic link"
 
 # run_autograder, honest: full marks, graded as nobody (when nobody can
 # read the lab: a checkout in a private folder cannot be).
 if [ "$(id -u)" = 0 ] && setpriv --reuid=65534 --regid=65534 --clear-groups -- \
 	test -x "$TOP/lab-runner" -a -r "$KERNEL"; then
-	gs2=$SCRATCH/gs2
-	mkdir -p "$gs2/submission/labs" "$gs2/results"
-	cp -r solutions/01-hello-init "$gs2/submission/labs/"
-	LAB=$TOP SUBMISSION=$gs2/submission RESULTS=$gs2/results STAGES=1 sh docs/run_autograder \
-		>"$gs2/out" 2>&1
-	cat "$gs2/out"
-	python3 - "$gs2/results/results.json" <<'EOF' || fail "run_autograder did not give full marks"
-import json, sys
-r = json.load(open(sys.argv[1]))
-print("score:", r["score"])
-sys.exit(0 if r["score"] == 10 else 1)
-EOF
+	mkdir -p "$SCRATCH/gs2/submission/labs"
+	cp -r solutions/01-hello-init "$SCRATCH/gs2/submission/labs/"
+	autograde "$SCRATCH/gs2" 10
 	echo "ok: run_autograder grades an honest submission, as nobody"
 else
 	echo "(run_autograder as nobody not tried: not root, or nobody cannot read $TOP)"
