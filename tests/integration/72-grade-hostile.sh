@@ -45,12 +45,15 @@ honest() {
 
 honest perfect 01-hello-init
 honest perfect 02-init-and-shell
+honest perfect 04-real-init
 # The lab's own solutions, by a relative path and by an absolute one.
 sub steal-relative 01-hello-init init.c "#include \"$(rel "$TOP/solutions/01-hello-init/init.c")\""
 sub steal-absolute 01-hello-init init.c "#include \"$TOP/solutions/01-hello-init/init.c\""
 sub steal-absolute 02-init-and-shell init.c "#include \"$TOP/solutions/02-init-and-shell/init.c\""
 sub steal-absolute 02-init-and-shell little_shell.c \
 	"#include \"$TOP/solutions/02-init-and-shell/little_shell.c\""
+# Stage 04 is built by the lab's own Makefile (grading make): in the sandbox too.
+sub steal-absolute 04-real-init init.c "#include \"$TOP/solutions/04-real-init/init.c\""
 # A classmate's file, found by probing with __has_include; when nothing is
 # found, a program that prints the wrong thing.
 sub steal-classmate 01-hello-init init.c "#if __has_include(\"$class/perfect/labs/01-hello-init/init.c\")
@@ -91,7 +94,7 @@ for s in $subs; do set -- "$@" "$class/$s"; done
 set -- "$@" "$class/$evil"
 before=$(du -sk "$SCRATCH" | cut -f1)
 t0=$(ms)
-"$LAB_RUNNER" grade "$@" --stages 0,1,2 --jobs 2 --timeout 20 \
+"$LAB_RUNNER" grade "$@" --stages 0,1,2,4 --jobs 2 \
 	--format text,json,tap,junit --out "$SCRATCH/rep" 2>"$SCRATCH/grade.err"
 rc=$?
 secs=$((($(ms) - t0) / 1000))
@@ -118,16 +121,19 @@ expect_row() {
 }
 expect_row perfect 01-hello-init 'PASS 10'
 expect_row perfect 02-init-and-shell 'PASS 20'
+expect_row perfect 04-real-init 'PASS 30'
 expect_row huge-answers 01-hello-init 'PASS 10'
 for s in steal-relative steal-absolute steal-classmate; do
 	expect_row $s 01-hello-init 'ERROR 0|FAIL 0'
 done
 expect_row steal-absolute 02-init-and-shell 'ERROR 0'
+expect_row steal-absolute 04-real-init 'ERROR 0'
 for s in reads-passwd incbin-passwd reads-index reads-stdout error-flood; do
 	expect_row $s 01-hello-init 'ERROR 0'
 done
 # The rows say why, in the runner's words.
-for w in 'the submission does not compile' 'printed more than 256 KiB of errors'; do
+for w in 'the submission does not compile' 'printed more than 256 KiB of errors' \
+	"the lab's own Makefile"; do
 	grep -qF "$w" "$SCRATCH/rep.txt" || fail "the text report does not say: $w"
 done
 
