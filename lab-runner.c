@@ -97,6 +97,8 @@ static const struct option solution_options[] = {
 };
 
 static const struct option verify_options[] = {
+	OPT_WORD("stage", A(stages), "STAGE", OPTION_MANY,
+		 "only these stages: 3, 03 or 03-little-shell (default: every stage)"),
 	KERNEL_OPTION("boot the stages that use the lab's kernel on this one"),
 	OPT_END,
 };
@@ -159,7 +161,7 @@ static const struct cmd commands[] = {
 	 "line marked with the process that wrote it (the kernel's witness)", NULL},
 	{"verify", cmd_verify, NEEDS_CATALOG | NEEDS_SIGNALS | FOR_AUTHORS, verify_options,
 	 "every check parses, every page and hint exists, every solution passes, every starter "
-	 "fails", NULL},
+	 "fails (every stage, or the ones named)", NULL},
 	{"watch", cmd_watch, NEEDS_STATE | NEEDS_SIGNALS, watch_options,
 	 "check again every time you save a file (Enter stops)", NULL},
 };
@@ -356,8 +358,10 @@ run_command(const struct cmd *k, int argc, char **argv, const struct globals *g)
 			break;
 		case OPTIONS_HELP:
 			cmd_help_text(stdout, k);
+			strv_release(&a.stages);
 			return 0;
 		case OPTIONS_ERROR:
+			strv_release(&a.stages);
 			return usage_error(k, err);
 		}
 	}
@@ -396,6 +400,7 @@ run_command(const struct cmd *k, int argc, char **argv, const struct globals *g)
 
 	rc = k->fn(&c, &a);
 out:
+	strv_release(&a.stages);
 	state_release(&c.st);
 	catalog_release(&c.cat);
 	free(c.top);

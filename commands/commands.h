@@ -43,6 +43,7 @@ struct args {
 	int syscalls;                            /* trace --syscalls */
 	const char *action, *config;             /* kernel ACTION [CONFIG] */
 	const char *topic;     /* help [COMMAND] */
+	struct strv stages;    /* verify [STAGE...] (released by the dispatcher) */
 	int argc;              /* the words as given, argv[0] the command's name: */
 	char **argv;           /* for a command that parses its own (grade) */
 };

@@ -30,14 +30,20 @@ find_alias(const struct option *opts, char alias)
 	return NULL;
 }
 
-/* The n-th word row (from 0), or NULL when the table has fewer. */
+/* The n-th word row (from 0); past the last, that row if it takes many
+ * words; else NULL. */
 static const struct option *
 word_row(const struct option *opts, int n)
 {
+	const struct option *last = NULL;
+
 	for (const struct option *o = opts; o && o->kind != OPTION_END; o++)
-		if (o->kind == OPTION_WORD && n-- == 0)
-			return o;
-	return NULL;
+		if (o->kind == OPTION_WORD) {
+			if (n-- == 0)
+				return o;
+			last = o;
+		}
+	return last && (last->flags & OPTION_MANY) ? last : NULL;
 }
 
 /* Is value one of the '|'-separated words of choices? */
@@ -98,7 +104,10 @@ store(const struct option *o, const char *what, const char *value, void *values,
 		sb_release(&s);
 		return -1;
 	}
-	*(const char **)slot = value;
+	if (o->flags & OPTION_MANY)
+		strv_push((struct strv *)slot, value);
+	else
+		*(const char **)slot = value;
 	return 0;
 }
 
@@ -180,7 +189,8 @@ options_synopsis(struct sb *out, const struct option *opts)
 			continue;
 		const char *sep = out->len > start ? " " : "";
 		if (o->kind == OPTION_WORD)
-			sb_printf(out, o->flags & OPTION_REQUIRED ? "%s%s" : "%s[%s]", sep, o->arg);
+			sb_printf(out, o->flags & OPTION_REQUIRED ? "%s%s%s" : "%s[%s%s]", sep, o->arg,
+				  o->flags & OPTION_MANY ? "..." : "");
 		else if (o->kind == OPTION_FLAG)
 			sb_printf(out, "%s[--%s]", sep, o->name);
 		else

@@ -13,7 +13,7 @@
  *
  * A row stores its value at an offset into the caller's struct: an int
  * for a flag (set to 1) and for a whole number, a const char * into argv
- * for an option's value and for a word. What is not given is left as the
+ * for an option's value and for a word, a struct strv for OPTION_MANY words. What is not given is left as the
  * caller set it (its default). Options come in any order among the words;
  * `--name VALUE` and `--name=VALUE` are the same; a one-letter alias
  * (-y) takes no `=`; `--` ends the options (what follows is words);
@@ -21,7 +21,7 @@
  * a lone `-` is a word.
  *
  * Words fill the word rows in their order; a word more than there are
- * rows is an error, and so is a missing OPTION_REQUIRED word (required
+ * rows is an error (unless the last row is OPTION_MANY), and so is a missing OPTION_REQUIRED word (required
  * rows come before optional ones).
  *
  * Pure code: nothing printed, no state kept.
@@ -45,6 +45,9 @@ enum option_kind {
 #define OPTION_REQUIRED 1u  /* a word that must be given */
 #define OPTION_ONE_OF   2u  /* the value is one of arg's words, split at '|' */
 #define OPTION_HIDDEN   4u  /* a second spelling (--no-colour): not in usage or help */
+#define OPTION_MANY     8u  /* the last word row takes every word left, each pushed
+			     * onto the struct strv at its offset (the caller
+			     * releases it): "[STAGE...]" */
 
 struct option {
 	enum option_kind kind;

@@ -30,7 +30,7 @@ usage_error() {
 	return 0
 }
 usage_error "unknown option '--json'" hint 01 --json --force --initramfs /x --kernel defconfig
-usage_error "stray word 'lab'" verify lab
+usage_error "unknown option '--json'" verify 01 --json
 usage_error "unknown option '--initramfs'" list --initramfs /x
 usage_error "unknown option '--initramfs'" run 01 --initramfs=/x
 usage_error "unknown option '--dir'" next --dir solutions/01-hello-init

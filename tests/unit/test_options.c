@@ -8,6 +8,7 @@
 struct vals {
 	const char *stage, *dir, *kconfig, *extra;
 	int json, yes, timeout;
+	struct strv many;
 };
 
 #define V(field) offsetof(struct vals, field)
@@ -27,6 +28,12 @@ static const struct option two_words[] = {
 	OPT_WORD("configuration", V(extra), "lab|defconfig", OPTION_ONE_OF, "which"),
 	OPT_FLAG("json", 0, V(json), "json"),
 	{OPTION_FLAG, "no-colour", 0, V(yes), NULL, 0, 0, OPTION_HIDDEN, "hidden"},
+	OPT_END,
+};
+
+static const struct option many_words[] = {
+	OPT_WORD("stage", V(many), "STAGE", OPTION_MANY, "stages"),
+	OPT_CHOICE("kernel", 0, V(kconfig), "lab|defconfig", "boot this kernel"),
 	OPT_END,
 };
 
@@ -241,6 +248,25 @@ TEST(synopsis_and_help)
 	sb_release(&s);
 }
 
+TEST(many_words_take_every_word_left)
+{
+	struct vals v;
+	CHECK(parse(many_words, &v, ARGS("07", "--kernel", "lab", "08", "--", "-9")) == OPTIONS_OK);
+	CHECK(v.many.n == 3);
+	CHECK_STREQ(v.many.v[0], "07");
+	CHECK_STREQ(v.many.v[1], "08");
+	CHECK_STREQ(v.many.v[2], "-9");
+	CHECK_STREQ(v.kconfig, "lab");
+	strv_release(&v.many);
+	CHECK(parse(many_words, &v, ARGS("--kernel", "lab")) == OPTIONS_OK);
+	CHECK(v.many.n == 0);
+	struct sb s;
+	sb_init(&s);
+	options_synopsis(&s, many_words);
+	CHECK_STREQ(s.buf, "[STAGE...] [--kernel lab|defconfig]");
+	sb_release(&s);
+}
+
 int
 main(void)
 {
@@ -258,5 +284,6 @@ main(void)
 	RUN(double_dash_ends_options);
 	RUN(help);
 	RUN(synopsis_and_help);
+	RUN(many_words_take_every_word_left);
 	return unit_summary();
 }
