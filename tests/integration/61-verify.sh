@@ -37,3 +37,7 @@ grep -q '^ok   00-kernel-alone solution' "$SCRATCH/bad.txt" || fail "verify blam
 rm "$lab/steps/00-kernel-alone/hints/3.md"
 "$LAB_RUNNER" verify >"$SCRATCH/hint.txt" 2>&1
 grep -q '^FAIL 00-kernel-alone: 2 hint(s)' "$SCRATCH/hint.txt" || { cat "$SCRATCH/hint.txt"; fail "a missing hint is not named"; }
+
+# The workbook (docs/workbook.md) is generated from the pages but committed:
+# it must be what tools/workbook.sh makes of them now.
+cd "$TOP" && tools/workbook.sh --check || fail "docs/workbook.md is stale: run tools/workbook.sh"
