@@ -3,7 +3,10 @@
 . tests/integration/lib.sh
 for dir in steps/[0-9][0-9]-*/starter/; do
 	stage=$(basename "$(dirname "$dir")")
-	case $stage in 04-*|05-*|06-*) [ -e build/busybox/busybox ] || { echo "skip $stage: no BusyBox"; continue; } ;; esac
+	if needs_busybox "$stage" && [ ! -e build/busybox/busybox ]; then
+		echo "skip $stage: no BusyBox"
+		continue
+	fi
 	export LEANER_OUT="$TOP/build/kernel/leaner-test-starter"   # stage 06's kernel
 	run_check "$stage" --dir "$dir" --timeout 8
 	[ $rc -eq 1 ] || fail "$stage: the starter should fail (exit 1), got exit $rc"

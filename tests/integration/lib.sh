@@ -42,3 +42,9 @@ want() {
 
 # elapsed-time helpers, in milliseconds
 ms() { date +%s%3N; }
+
+# needs_busybox STAGE: the stage packs the lab's BusyBox, as its own files
+# say (its starter's or solution's Makefile names build/busybox/busybox).
+needs_busybox() {
+	grep -qs 'build/busybox/busybox' "steps/$1/starter/Makefile" "solutions/$1/Makefile"
+}
