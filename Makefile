@@ -91,9 +91,11 @@ build/asan/%.o: engine/%.c $(HEADERS)
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(patsubst tests/unit/%.c,build/unit/%,$(UNIT_SRC))
 
-build/unit/test_%: tests/unit/test_%.c $(ENGINE) $(HEADERS) $(wildcard tests/unit/*.h)
+# Each links the sanitized engine objects of make asan (compiled once, not
+# once per test).
+build/unit/test_%: tests/unit/test_%.c $(ASAN_OBJ) $(HEADERS) $(wildcard tests/unit/*.h)
 	@mkdir -p build/unit
-	$(CC) $(WARN) $(SANFLAGS) -Iengine -Itests/unit -o $@ $< $(ENGINE)
+	$(CC) $(WARN) $(SANFLAGS) -Iengine -Itests/unit -o $@ $< $(ASAN_OBJ)
 
 unit-tests: $(UNIT_BIN)
 

@@ -66,6 +66,12 @@ static const struct option boot_options[] = {
 	OPT_END,
 };
 
+static const struct option console_options[] = {
+	OPT_WORD("socket", A(socket), "SOCKET", OPTION_REQUIRED,
+		 "the UART's socket, as ./lab-runner debug names it"),
+	OPT_END,
+};
+
 static const struct option help_options[] = {
 	OPT_WORD("command", A(topic), "COMMAND", 0, "the command to explain"),
 	OPT_END,
@@ -134,6 +140,9 @@ static const struct cmd commands[] = {
 	{"check", cmd_check, NEEDS_STATE | NEEDS_SIGNALS, check_options,
 	 "check a stage: build, boot in QEMU, type, match the UART, watch with gdb "
 	 "(exit 0 PASS, 1 FAIL/TIMEOUT, 2 ERROR)", NULL},
+	{"console", cmd_console, 0, console_options,
+	 "type to the guest of a debug session: this terminal becomes its UART (Ctrl-] ends it)",
+	 NULL},
 	{"debug", cmd_debug, NEEDS_STATE | NEEDS_SIGNALS, boot_options,
 	 "boot paused and open gdb-multiarch, connected, stopped at main of /init", NULL},
 	{"grade", cmd_grade, NEEDS_CATALOG | NEEDS_SIGNALS | OWN_ARGS | FOR_AUTHORS, NULL,

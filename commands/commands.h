@@ -44,11 +44,13 @@ struct args {
 	const char *action, *config;             /* kernel ACTION [CONFIG] */
 	const char *topic;     /* help [COMMAND] */
 	struct strv stages;    /* verify [STAGE...] (released by the dispatcher) */
+	const char *socket;    /* console SOCKET */
 	int argc;              /* the words as given, argv[0] the command's name: */
 	char **argv;           /* for a command that parses its own (grade) */
 };
 
 int cmd_check(struct ctx *c, const struct args *a);
+int cmd_console(struct ctx *c, const struct args *a);
 int cmd_debug(struct ctx *c, const struct args *a);
 int cmd_hint(struct ctx *c, const struct args *a);
 int cmd_kernel(struct ctx *c, const struct args *a);

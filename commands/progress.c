@@ -166,9 +166,17 @@ cmd_where(struct ctx *c, const struct args *a)
 	printf("You are on stage %s: %s\n", s->name, s->title);
 	printf("Your folder: %s/   The page: steps/%s/README.md\n", rl, s->name);
 	printf("Last check: %s\n", e->verdict[0] ? e->verdict : "never checked");
-	printf("Next: edit your files, then ./lab-runner next "
-	       "(checks, and moves on when it passes).\n"
-	       "      ./lab-runner hint for a hint, ./lab-runner run to boot it yourself.\n");
+	size_t done = 0;
+	for (size_t i = 0; i < c->cat.n; i++)
+		done += state_get(&c->st, c->cat.stages[i].name)->done != 0;
+	if (done == c->cat.n)
+		printf("The lab is complete: all %zu stages passed. You built a Linux system from\n"
+		       "the kernel up. ./lab-runner list shows them; ./lab-runner solution STAGE shows\n"
+		       "a stage's reference solution.\n", c->cat.n);
+	else
+		printf("Next: edit your files, then ./lab-runner next "
+		       "(checks, and moves on when it passes).\n"
+		       "      ./lab-runner hint for a hint, ./lab-runner run to boot it yourself.\n");
 	free(lab);
 	free(rl);
 	return 0;
@@ -312,13 +320,16 @@ cmd_solution(struct ctx *c, const struct args *a)
 	return 0;
 }
 
-/* Ask a yes-or-no question on the terminal; no terminal is a no. */
+/* Ask a yes-or-no question on the terminal; no terminal is a no, and
+ * the question is printed all the same, so the learner knows what was not done. */
 static int
 confirm(const char *question)
 {
 	char line[16];
-	if (!isatty(0))
+	if (!isatty(0)) {
+		printf("%s\n(Not asked: the input is not a terminal.)\n", question);
 		return 0;
+	}
 	printf("%s [y/N] ", question);
 	fflush(stdout);
 	return fgets(line, sizeof(line), stdin) && (line[0] == 'y' || line[0] == 'Y');

@@ -105,19 +105,11 @@ qemu_options(const struct boot *b, const struct boot_job *j, int early, struct q
 	struct sb line;
 
 	memset(qo, 0, sizeof(*qo));
-	qo->kernel = j->kernel;
-	qo->initrd = j->initrd;
-	qo->append = c->append;
-	qo->memory_mb = c->memory_mb;
+	qemu_opts_for_check(qo, c, j->kernel, j->initrd, j->lab_top, j->grading);
 	qo->gdb_fd = b->gdb_fd;
 	qo->gdb_running = early;
-	/* Grading always counts instructions: the guest then runs the same way
-	 * every time (timer interrupts land at the same instructions), so a
-	 * class's reports are the same bytes run after run. */
-	qo->real_clock = c->real_clock && !j->grading;
-	qo->lab_top = j->lab_top;
-	qo->token = c->network ? c->nonce : NULL;
-	qo->run_dir = j->dir->path;
+	qo->stderr_log = j->dir->qemu_log;
+	qo->run_dir = j->dir->path;   /* the responder's slots */
 	qemu_argv(qo, &argv);
 	sb_init(&line);
 	for (size_t i = 0; i < argv.n; i++)
@@ -253,6 +245,13 @@ boot_run(struct boot *b, const struct boot_job *j, int early, struct result *r)
 	if (early && !g->armed && !end->interrupted)
 		end->late = 1;
 	end->qemu_status = qemu_stop(&q, end->qemu_exited);
+	/* What QEMU itself said (not the guest: its own log) and that matters,
+	 * e.g. why it would not start, is judged with the UART's lines. */
+	struct strv said = {0};
+	qemu_log_said(j->dir->qemu_log, &said);
+	for (size_t i = 0; i < said.n; i++)
+		boot_seen_line(&b->seen, said.v[i]);
+	strv_release(&said);
 	gdb_stop(g);
 	if (uart >= 0)
 		close(uart);

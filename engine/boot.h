@@ -1,7 +1,8 @@
 /*
  * boot.h: one boot of the guest in QEMU, driven until the verdict is known.
  *
- * A boot reads the UART (logged to uart.log, capped at 1 MiB), feeds the
+ * A boot reads the UART (logged to uart.log, capped at 1 MiB; QEMU's own
+ * messages go to qemu.log, and those that matter are judged), feeds the
  * matcher, types each `send` once its prompt shows, reads gdb's hits, and
  * stops the moment the output has decided: a forbidden line, every
  * expectation met, QEMU gone, a flood, the time limit, or an interrupt.

@@ -215,6 +215,7 @@ make_run_folder(struct run *x)
 	}
 	r->run_dir = xstrdup(x->dir.path);
 	r->uart_log = xstrdup(x->dir.uart_log);
+	r->qemu_log = xstrdup(x->dir.qemu_log);
 	r->gdb_log = xstrdup(x->dir.gdb_log);
 	r->build_log = xstrdup(x->dir.build_log);
 	return 0;

@@ -76,7 +76,7 @@ use_as(int from, int to)
 /* In the child, after fork: set it up and exec, or tell why not and exit. */
 static _Noreturn void
 start_child(char *const argv[], const char *cwd, pid_t parent, int own_group, int in_r,
-	    int out_w, int status_w)
+	    int out_w, int err_w, int status_w)
 {
 	struct exec_failure f = {0, 0};
 	sigset_t none;
@@ -94,7 +94,7 @@ start_child(char *const argv[], const char *cwd, pid_t parent, int own_group, in
 	signal(SIGPIPE, SIG_DFL);
 	use_as(in_r >= 0 ? in_r : null, 0);
 	use_as(out_w >= 0 ? out_w : null, 1);
-	use_as(out_w >= 0 ? out_w : null, 2);
+	use_as(err_w >= 0 ? err_w : out_w >= 0 ? out_w : null, 2);
 	if (cwd && chdir(cwd) < 0) {
 		f.in_chdir = 1;
 	} else {
@@ -108,6 +108,13 @@ start_child(char *const argv[], const char *cwd, pid_t parent, int own_group, in
 pid_t
 spawn(char *const argv[], const char *cwd, int *stdin_fd, int *stdout_fd,
       int own_group, char *err, size_t errlen)
+{
+	return spawn_stderr(argv, cwd, stdin_fd, stdout_fd, -1, own_group, err, errlen);
+}
+
+pid_t
+spawn_stderr(char *const argv[], const char *cwd, int *stdin_fd, int *stdout_fd, int stderr_fd,
+	     int own_group, char *err, size_t errlen)
 {
 	int in[2] = {-1, -1}, out[2] = {-1, -1}, status[2] = {-1, -1};
 	struct exec_failure f;
@@ -126,7 +133,7 @@ spawn(char *const argv[], const char *cwd, int *stdin_fd, int *stdout_fd,
 		goto fail;
 	}
 	if (pid == 0)
-		start_child(argv, cwd, parent, own_group, in[0], out[1], status[1]);
+		start_child(argv, cwd, parent, own_group, in[0], out[1], stderr_fd, status[1]);
 	/* Wait until exec succeeded or failed: the status pipe closes on exec. */
 	close_fd(&status[1]);
 	close_fd(&in[0]);

@@ -34,6 +34,11 @@ int have_program(const char *name);
 pid_t spawn(char *const argv[], const char *cwd, int *stdin_fd, int *stdout_fd,
 	    int own_group, char *err, size_t errlen);
 
+/* spawn(), with the child's stderr on stderr_fd (ours, above 2; the child
+ * gets a copy) instead of where its stdout goes; -1: as spawn(). */
+pid_t spawn_stderr(char *const argv[], const char *cwd, int *stdin_fd, int *stdout_fd,
+		   int stderr_fd, int own_group, char *err, size_t errlen);
+
 /* SIGKILL the child's whole process group (and the child itself), then
  * reap it, blocking until it is gone. Returns its wait status, or -1 if
  * pid <= 0. */

@@ -17,6 +17,10 @@
  *   restrict=on             (network stages only) the guest reaches nothing
  *                           but QEMU's own DHCP and the lab's responder
  *
+ * QEMU's own messages (its stderr: warnings such as "icount sleep
+ * disabled and no active timers", or why it refused to start) go to a log
+ * of their own, never into the UART's: they are not the guest's words.
+ *
  * A session owns its process; qemu_stop() kills it (and anything it
  * started) and reaps it.
  */
@@ -25,6 +29,7 @@
 
 #include <sys/types.h>
 
+#include "check.h"
 #include "util.h"
 
 struct qemu_opts {
@@ -42,6 +47,10 @@ struct qemu_opts {
 	int interactive;         /* the terminal is the UART (Ctrl-A X quits) */
 	int real_clock;          /* no -icount: guest time is wall time */
 	const char *serial_file; /* the UART goes to this file (debug: the terminal is gdb's) */
+	const char *console;     /* with serial_file: also a unix socket to type to the guest
+				  * on (debug), listening; whoever connects reads and writes
+				  * the UART */
+	const char *stderr_log;  /* QEMU's own messages go to this file; NULL: with its stdout */
 };
 
 struct qemu {
@@ -49,8 +58,26 @@ struct qemu {
 	int in_fd, out_fd;
 };
 
+/*
+ * The machine a check boots, from its settings (memory, append, clock,
+ * network): the one place that says how they become QEMU's options, for
+ * check, run and debug alike. kernel and initrd (NULL: none) are the
+ * caller's; grading always counts instructions. Sets only those fields;
+ * the caller adds gdb, the terminal or the logs.
+ */
+void qemu_opts_for_check(struct qemu_opts *o, const struct check *c, const char *kernel,
+			 const char *initrd, const char *lab_top, int grading);
+/* 1 if a line of QEMU's own log says something about the run (why it
+ * stopped, what it refused); 0 for a warning, or its note of the signal
+ * the runner stopped it with. Pure. */
+int qemu_line_matters(const char *line);
+/* The lines of QEMU's log at path that matter, pushed on said (nothing if
+ * it cannot be read). */
+void qemu_log_said(const char *path, struct strv *said);
 /* The whole command line (for --verbose and for `run`). */
 void qemu_argv(const struct qemu_opts *o, struct strv *argv);
+/* Start QEMU: q->in_fd and q->out_fd are the UART (-1 with serial_file).
+ * Returns 0, or -1 with err filled. */
 int qemu_start(struct qemu *q, const struct qemu_opts *o, char *err, size_t errlen);
 /*
  * Stop QEMU and reap it; returns its exit status, or -1 if it had to be

@@ -7,6 +7,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define C_RED    "\033[31m"
@@ -110,12 +111,16 @@ report_text(FILE *f, const struct result *r, int color, int verbose)
 	}
 	if (r->run_dir) {
 		/* The logs this run wrote (a failed build never booted). */
-		const char *logs[] = {r->uart_log, r->witness_log, r->gdb_log, r->build_log};
+		const char *logs[] = {r->uart_log, r->qemu_log, r->witness_log, r->gdb_log,
+				      r->build_log};
 		int any = 0;
-		for (size_t i = 0; i < 4; i++) {
-			if (!logs[i] || access(logs[i], F_OK) != 0 ||
+		for (size_t i = 0; i < sizeof(logs) / sizeof(logs[0]); i++) {
+			struct stat st;
+			if (!logs[i] || stat(logs[i], &st) != 0 ||
 			    (i > 0 && r->verdict == V_PASS && !verbose))
 				continue;
+			if (logs[i] == r->qemu_log && st.st_size == 0)
+				continue;   /* QEMU said nothing */
 			fprintf(f, "%s%s%s", any ? "  " : dim, any ? "" : "logs: ", logs[i]);
 			any = 1;
 		}
@@ -184,6 +189,8 @@ report_json(FILE *f, const struct result *r)
 	json_string(f, r->last_lines ? r->last_lines : "");
 	fputs(", \"uart_log\": ", f);
 	json_string(f, r->uart_log ? r->uart_log : "");
+	fputs(", \"qemu_log\": ", f);
+	json_string(f, r->qemu_log ? r->qemu_log : "");
 	fputs(", \"gdb_log\": ", f);
 	json_string(f, r->gdb_log ? r->gdb_log : "");
 	fputs(", \"witness_log\": ", f);

@@ -110,6 +110,7 @@ result_release(struct result *r)
 	free(r->last_lines);
 	free(r->run_dir);
 	free(r->uart_log);
+	free(r->qemu_log);
 	free(r->gdb_log);
 	free(r->witness_log);
 	free(r->witness_json);

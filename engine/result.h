@@ -76,7 +76,7 @@ struct result {
 	size_t nitems;
 	char *build_errors;    /* the compiler's first errors (ERROR) */
 	char *last_lines;      /* the last UART lines */
-	char *run_dir, *uart_log, *gdb_log, *build_log;
+	char *run_dir, *uart_log, *qemu_log, *gdb_log, *build_log;
 	char *witness_log, *witness_json;   /* when the witness watched */
 	long long ms_build, ms_boot;
 	int interrupted;       /* Ctrl-C or SIGTERM arrived */

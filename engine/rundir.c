@@ -75,6 +75,7 @@ rundir_make(struct rundir *d, const char *root, const char *stage, char *err, si
 	d->path = tmpl;
 	prune(root, stage, d->path);
 	d->uart_log = xasprintf("%s/uart.log", d->path);
+	d->qemu_log = xasprintf("%s/qemu.log", d->path);
 	d->gdb_log = xasprintf("%s/gdb.log", d->path);
 	d->build_log = xasprintf("%s/build.log", d->path);
 	d->witness_log = xasprintf("%s/witness.log", d->path);
@@ -102,6 +103,7 @@ rundir_release(struct rundir *d)
 		rmdir(d->sockdir);
 	free(d->path);
 	free(d->uart_log);
+	free(d->qemu_log);
 	free(d->gdb_log);
 	free(d->build_log);
 	free(d->witness_log);

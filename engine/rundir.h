@@ -1,8 +1,9 @@
 /*
  * rundir.h: the folder of one check, under build/runs/ (or a root the
  * caller names): build/runs/STAGE.XXXXXX/ with the private copy of the
- * learner's folder (src/), uart.log, gdb.log, build.log, the witness's
- * witness.log and witness.json, and gdb's socket.
+ * learner's folder (src/), uart.log, qemu.log (QEMU's own messages, kept
+ * out of the UART's), gdb.log, build.log, the witness's witness.log and
+ * witness.json, and gdb's socket.
  * Each run has its own folder, so two checks never share a file; the
  * RUNDIR_KEPT newest of a stage are kept for the learner to read, older
  * ones are removed when a new one is made.
@@ -20,7 +21,7 @@
 
 struct rundir {
 	char *path;            /* build/runs/STAGE.XXXXXX */
-	char *uart_log, *gdb_log, *build_log, *gdb_script;
+	char *uart_log, *qemu_log, *gdb_log, *build_log, *gdb_script;
 	char *witness_log, *witness_json;   /* the witness's record, read and for tools */
 	char *src;             /* the learner's folder is copied here */
 	char *socket;          /* gdb's unix socket */

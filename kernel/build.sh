@@ -310,12 +310,7 @@ fi
 # Does this kernel define the Kconfig symbol $1 for riscv? (Other
 # architectures' Kconfig files do not count: arm has an ARCH_VIRT of its own.)
 has_symbol() {
-	for d in "$src"/*; do
-		[ "$d" = "$src/arch" ] || echo "$d"
-	done | {
-		xargs grep -rqsE --include='Kconfig*' "^[[:space:]]*(menu)?config $1\$" \
-			"$src/arch/Kconfig" "$src/arch/riscv"
-	}
+	[ -n "$(lib_kconfig_entry "$src" "$1")" ]
 }
 
 # The fragment as this kernel has its symbols: out/.fragment, renamed or
@@ -358,18 +353,29 @@ if [ "$config" = lab ] || [ "$config" = leaner ]; then
 		cp "$frag" "$out/.fragment-applied"
 		fresh=1
 	fi
-	# Every CONFIG_X=v (or "# CONFIG_X is not set") of the fragment must stand
-	# in .config exactly; Kconfig drops a symbol whose dependencies are off.
+	# Every CONFIG_X=v (or "# CONFIG_X is not set", or CONFIG_X=n, which
+	# Kconfig writes so) of the fragment must stand in .config exactly;
+	# Kconfig drops a symbol whose dependencies are off. (An "off" whose
+	# symbol is gone because its dependencies are off is off: it stands.)
 	[ -e "$out/.fragment" ] || cp "$frag" "$out/.fragment"
 	missing=$(lib_fragment_missing "$out/.fragment" "$out/.config")
 	if [ -n "$missing" ] && [ "$fresh" = 1 ]; then
+		missing=$(lib_fragment_why "$src" "$out/.fragment" "$out/.config")
+	fi
+	if [ -n "$missing" ] && [ "$fresh" = 1 ]; then
 		rm -f "$out/.fragment-applied"
 		printf 'kernel: these lines of %s are not in the final .config (Linux %s):\n%s\n' "$shown" "$version" "$missing" >&2
-		die "Kconfig drops without a word a symbol that does not exist (a typo? another kernel version?) or whose dependencies are off, and turns back on one that something still on selects; fix $shown (each symbol's Kconfig entry shows what it depends on; grep -rn 'select NAME' finds who selects it)"
+		die "Kconfig drops without a word a symbol that does not exist or whose dependencies are off, and keeps on one that something still on selects: fix $shown as each line above says"
 	elif [ -n "$missing" ]; then
 		# A later edit (make menuconfig) changed these: the learner's choice.
 		printf 'kernel: note: your .config (changed with menuconfig?) differs from %s in:\n%s\n' \
 			"$shown" "$missing"
+	fi
+	# What every stage needs of a kernel, whatever the fragment says.
+	needs=$(lib_kernel_needs "$out/.config" "$shown")
+	if [ -n "$needs" ]; then
+		[ "$fresh" = 0 ] || rm -f "$out/.fragment-applied"
+		die "$needs (Linux $version)"
 	fi
 elif [ ! -e "$out/.config" ]; then
 	echo "kernel: configuring defconfig (the stock riscv configuration, Linux $version)"

@@ -98,4 +98,24 @@ grep -q "gdb-multiarch is not installed" "$SCRATCH/o" || { cat "$SCRATCH/o"; fai
 ln -sf "$(command -v gdb-multiarch)" "$SCRATCH/bin/gdb-multiarch"
 PATH=$SCRATCH/bin "$LAB_RUNNER" check 01 --dir solutions/01-hello-init >"$SCRATCH/o" 2>&1; [ $? -eq 2 ] || fail "no qemu must exit 2"
 grep -q "qemu-system-riscv64 is not installed" "$SCRATCH/o" || { cat "$SCRATCH/o"; fail "no qemu message"; }
+# Where the learner is, after the last stage: the lab is complete, not "Next:
+# edit your files". Reset without a terminal prints the question it did not
+# ask. (A copy of the lab; the progress file is written by hand.)
+lab=$SCRATCH/lab
+mkdir -p "$lab/labs/01-hello-init"
+cp -r steps checks "$lab/"
+last=$(ls checks | sed -n '$s/\.check$//p')
+printf 'current %s\n' "$last" >"$lab/.lab-state"
+LAB_TOP=$lab "$LAB_RUNNER" >"$SCRATCH/o" || fail "where on the last stage"
+grep -q '^Next: edit your files' "$SCRATCH/o" || { cat "$SCRATCH/o"; fail "the last stage, not passed: no Next"; }
+{ echo "current $last"; ls checks | sed 's/^\(.*\)\.check$/done \1/'; } >"$lab/.lab-state"
+LAB_TOP=$lab "$LAB_RUNNER" >"$SCRATCH/o" || fail "where after the last stage"
+grep -q "^The lab is complete: all $(ls checks | wc -l) stages passed" "$SCRATCH/o" &&
+	! grep -q 'Next: edit' "$SCRATCH/o" || { cat "$SCRATCH/o"; fail "the end of the lab"; }
+echo "/* mine */" >"$lab/labs/01-hello-init/init.c"
+LAB_TOP=$lab "$LAB_RUNNER" reset 01 </dev/null >"$SCRATCH/o"; [ $? -eq 1 ] || fail "reset with no terminal"
+grep -q '^Replace labs/01-hello-init/ with the starter? Your files are kept in labs/.backup/' "$SCRATCH/o" &&
+	grep -q 'Not asked: the input is not a terminal' "$SCRATCH/o" &&
+	grep -q '^Nothing changed' "$SCRATCH/o" || { cat "$SCRATCH/o"; fail "reset: the question is not shown"; }
+grep -q mine "$lab/labs/01-hello-init/init.c" || fail "reset with no terminal changed the folder"
 exit 0
