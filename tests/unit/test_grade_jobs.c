@@ -58,7 +58,7 @@ TEST(every_job_gets_its_row)
 	struct fixture x;
 	char err[256] = "";
 	fixture_init(&x);
-	struct grade_jobs q = {&x.cat, -1, 2, 0, x.job, 3};
+	struct grade_jobs q = {.cat = &x.cat, .sigfd = -1, .at_once = 2, .job = x.job, .njobs = 3};
 
 	CHECK(grade_jobs_run(&q, err, sizeof(err)) == GRADE_JOBS_DONE);
 	CHECK_STREQ(err, "");
@@ -89,7 +89,8 @@ TEST(a_signal_stops_the_grading)
 	fixture_init(&x);
 	CHECK(pipe(fds) == 0);
 	CHECK(write(fds[1], "x", 1) == 1);         /* as if SIGINT had arrived */
-	struct grade_jobs q = {&x.cat, fds[0], 1, 0, x.job, 3};
+	struct grade_jobs q = {.cat = &x.cat, .sigfd = fds[0], .at_once = 1, .job = x.job,
+			       .njobs = 3};
 
 	CHECK(grade_jobs_run(&q, err, sizeof(err)) == GRADE_JOBS_INTERRUPTED);
 	CHECK_STREQ(err, "interrupted after 0 of 3 checks; no report was written");
