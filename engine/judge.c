@@ -250,9 +250,10 @@ thread_item(const struct check *c, const struct matcher *m, size_t t, size_t i,
 		const char *why = stopped ? stopped : NULL;
 		char *own = NULL;
 		if (!why)
-			why = own = xasprintf("not %s: an earlier line (\"%s\") was missing",
+			why = own = xasprintf("not %s: an earlier line (\"%s\") %s",
 					      kind == ITEM_EXPECT ? "checked" : "typed",
-					      step_text(&th->steps[first]));
+					      step_text(&th->steps[first]), m->glued[t][first]
+					      ? "appeared only with text glued to it" : "was missing");
 		d = early && kind == ITEM_EXPECT
 			? xasprintf("%s; it did appear, before its turn came: %s", why, early)
 			: xstrdup(why);
