@@ -221,9 +221,10 @@ read_check(struct run *x)
 		return -1;
 	}
 	x->have_check = 1;
-	if (o->timeout_s > 0)
+	if (o->timeout_s > 0) {
 		x->check.timeout_s = o->timeout_s;
-	else if (scale_timeout(x, err, sizeof(err)) < 0) {
+		x->limit_note = xstrdup("the limit set for this run, not the stage's");
+	} else if (scale_timeout(x, err, sizeof(err)) < 0) {
 		result_set(r, V_ERROR, "%s", err);
 		return -1;
 	}
