@@ -14,6 +14,9 @@
 #include <unistd.h>
 
 #define UART_LOG_CAP (1024 * 1024)    /* bytes of UART kept on disk */
+/* When the prompt came back before an answer, the answer may still come
+ * right after it: listen this long more, so the report can say so. */
+#define DECIDED_GRACE_MS 300
 
 static void
 on_line(void *ctx, const char *line)
@@ -164,7 +167,7 @@ boot_run(struct boot *b, const struct boot_job *j, int early, struct result *r)
 	char err[512];
 	int uart, gdb_on = 0;
 	size_t logged = 0;
-	long long t0 = now_ms(), deadline;
+	long long t0 = now_ms(), deadline, last_out = t0, decided_at = 0;
 
 	memset(end, 0, sizeof(*end));
 	qemu_options(b, j, early, &qo, r);
@@ -197,6 +200,18 @@ boot_run(struct boot *b, const struct boot_job *j, int early, struct result *r)
 			end->timed_out = 1;
 			break;
 		}
+		/* The output decided the run: FAIL now, not at the time limit. */
+		if (b->m.decided.why != MD_NONE) {
+			if (!decided_at)
+				decided_at = now_ms();
+			long long grace = b->m.decided.why == MD_PROMPT_FIRST && !b->m.decided.late
+				? DECIDED_GRACE_MS : 0;
+			long long waited = now_ms() - decided_at;
+			if (waited >= grace)
+				break;
+			if (left > grace - waited)
+				left = grace - waited;
+		}
 		if (poll(p, 3, (int)(left < 200 ? left : 200)) < 0 && errno != EINTR)
 			break;
 		if (p[2].revents & POLLIN) {
@@ -225,6 +240,8 @@ boot_run(struct boot *b, const struct boot_job *j, int early, struct result *r)
 			if (gdb_on)
 				gdb_read(g);
 			ssize_t n = uart_take(b, q.out_fd, q.in_fd, uart, &logged);
+			if (n > 0)
+				last_out = now_ms();
 			if (n == 0) {
 				end->qemu_exited = 1;
 				break;
@@ -244,6 +261,7 @@ boot_run(struct boot *b, const struct boot_job *j, int early, struct result *r)
 	/* The guest finished (or the time ran out) before gdb attached at all. */
 	if (early && !g->armed && !end->interrupted)
 		end->late = 1;
+	end->silent_ms = now_ms() - last_out;
 	end->qemu_status = qemu_stop(&q, end->qemu_exited);
 	/* What QEMU itself said (not the guest: its own log) and that matters,
 	 * e.g. why it would not start, is judged with the UART's lines. */

@@ -206,8 +206,9 @@ add_step(struct parse *p, enum step_kind kind)
 	return s;
 }
 
+/* expect and line: a step the UART must show; line: as a whole line. */
 static int
-d_expect(struct parse *p, const char *v)
+add_expect(struct parse *p, const char *v, int whole)
 {
 	char msg[256];
 	struct step *s = add_step(p, STEP_EXPECT);
@@ -215,9 +216,35 @@ d_expect(struct parse *p, const char *v)
 		p->t->n--;
 		return fail(p, "%s", msg);
 	}
+	s->whole = whole;
 	p->last_kind = LAST_EXPECT;
 	p->last_thread = (size_t)(p->t - p->c->threads);
 	p->last_idx = p->t->n - 1;
+	return 0;
+}
+
+static int
+d_expect(struct parse *p, const char *v)
+{
+	return add_expect(p, v, 0);
+}
+
+static int
+d_line(struct parse *p, const char *v)
+{
+	return add_expect(p, v, 1);
+}
+
+static int
+d_once(struct parse *p, const char *v)
+{
+	if (p->last_kind != LAST_EXPECT)
+		return fail(p, "once comes right after an expect or line (or its explain, by): "
+			    "it says that line must appear only once, and what a repeat means");
+	struct step *s = &p->c->threads[p->last_thread].steps[p->last_idx];
+	if (s->once)
+		return fail(p, "that line has its once already");
+	s->once = xstrdup(v);
 	return 0;
 }
 
@@ -249,18 +276,29 @@ d_prompt(struct parse *p, const char *v)
 	return 0;
 }
 
+/* thread NAME [ticks] */
 static int
 d_thread(struct parse *p, const char *v)
 {
 	struct check *c = p->c;
-	for (size_t i = 0; i < c->nthreads; i++)
-		if (!strcmp(c->threads[i].name, v))
-			return fail(p, "thread '%s' is started twice", v);
-	c->threads = xrealloc(c->threads, (c->nthreads + 1) * sizeof(*c->threads));
-	p->t = &c->threads[c->nthreads++];
-	memset(p->t, 0, sizeof(*p->t));
-	p->t->name = xstrdup(v);
-	return 0;
+	size_t n;
+	char **w = checkline_words(v, &n);
+	int rc = 0;
+
+	if (n > 2 || (n == 2 && strcmp(w[1], "ticks")))
+		rc = fail(p, "thread takes a name, then optionally 'ticks', not '%s'", v);
+	for (size_t i = 0; rc == 0 && i < c->nthreads; i++)
+		if (!strcmp(c->threads[i].name, w[0]))
+			rc = fail(p, "thread '%s' is started twice", w[0]);
+	if (rc == 0) {
+		c->threads = xrealloc(c->threads, (c->nthreads + 1) * sizeof(*c->threads));
+		p->t = &c->threads[c->nthreads++];
+		memset(p->t, 0, sizeof(*p->t));
+		p->t->name = xstrdup(w[0]);
+		p->t->ticks = n == 2;
+	}
+	checkline_words_free(w);
+	return rc;
 }
 
 static int
@@ -617,8 +655,10 @@ static const struct directive {
 	{"grading", d_grading, 0, 1},
 	{"initramfs", d_initramfs, 0, 1},
 	{"kernel", d_kernel, 0, 1},
+	{"line", d_line, 0, 0},
 	{"memory", d_memory, 0, 1},
 	{"network", d_network, 0, 1},
+	{"once", d_once, 0, 0},
 	{"points", d_points, 0, 1},
 	{"prompt", d_prompt, 0, 0},
 	{"reject", d_reject, 0, 0},
@@ -681,9 +721,9 @@ parse_line(struct parse *p, char *l)
 			rc = fail(p, "'%s' is given twice", d->name);
 		p->seen |= bit;
 	}
-	/* explain, by and runs are about the line before them (and so may the
+	/* explain, by, runs and once are about the line before them (and so may the
 	 * line after them be). */
-	if (rc == 0 && d->fn != d_explain && d->fn != d_by && d->fn != d_runs)
+	if (rc == 0 && d->fn != d_explain && d->fn != d_by && d->fn != d_runs && d->fn != d_once)
 		p->last_kind = LAST_NONE;
 	if (rc == 0)
 		rc = d->fn(p, v.buf);
@@ -784,6 +824,7 @@ check_release(struct check *c)
 			if (t->steps[j].kind == STEP_EXPECT)
 				pattern_release(&t->steps[j].pat);
 			free(t->steps[j].text);
+			free(t->steps[j].once);
 		}
 		for (size_t j = 0; j < t->nprompts; j++)
 			pattern_release(&t->prompts[j]);

@@ -22,11 +22,15 @@ struct step {
 	struct pattern pat;        /* STEP_EXPECT: what must appear */
 	char *text;                /* STEP_SEND: the line to type */
 	const struct pattern *prompt; /* STEP_SEND: wait for this first (may be NULL) */
+	int whole;                 /* STEP_EXPECT written `line`: the pattern is the whole line */
+	char *once;                /* `once WHY`: the line must not appear again; what a
+				    * repeat means (NULL: may repeat) */
 	int line;                  /* in the check file */
 };
 
 struct thread {
 	char *name;
+	int ticks;                 /* `thread NAME ticks`: its lines come on the guest's clock */
 	struct step *steps;
 	size_t n;
 	struct pattern *prompts;   /* owned prompts, referred to by steps */

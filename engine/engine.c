@@ -17,6 +17,7 @@
 #include "rundir.h"
 #include "timing.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +42,7 @@ struct run {
 	int witness;            /* the witness watches this run */
 	size_t nbp;
 	struct phase_clock clock;
+	char *limit_note;       /* how LAB_TIMEOUT_SCALE changed the limit, or NULL */
 };
 
 void
@@ -172,6 +174,37 @@ kernel_config(const struct run *x)
 /* -------------------------------------------------------------- phases */
 
 /* Read the check, with a fresh nonce. Returns 0, or -1 with the verdict set. */
+/*
+ * The stage's time limit times LAB_TIMEOUT_SCALE, when it is set: a slower
+ * or busier machine (a CI runner, a shared classroom server) gives every
+ * stage the same room in proportion. An explicit --timeout is not scaled.
+ * Returns 0, or -1 with err filled when the value is not a number from
+ * 0.1 to 50.
+ */
+static int
+scale_timeout(struct run *x, char *err, size_t errlen)
+{
+	const char *v = getenv("LAB_TIMEOUT_SCALE");
+	char *end;
+	double k;
+	int base = x->check.timeout_s;
+
+	if (!v || !*v)
+		return 0;
+	errno = 0;
+	k = strtod(v, &end);
+	if (errno || *end || !(k >= 0.1 && k <= 50)) {
+		snprintf(err, errlen, "LAB_TIMEOUT_SCALE must be a number from 0.1 to 50, not '%s'",
+			 v);
+		return -1;
+	}
+	x->check.timeout_s = (int)(base * k + 0.999);
+	if (x->check.timeout_s < 1)
+		x->check.timeout_s = 1;
+	x->limit_note = xasprintf("the stage's %d s x LAB_TIMEOUT_SCALE %s", base, v);
+	return 0;
+}
+
 static int
 read_check(struct run *x)
 {
@@ -188,8 +221,13 @@ read_check(struct run *x)
 		return -1;
 	}
 	x->have_check = 1;
-	if (o->timeout_s > 0)
+	if (o->timeout_s > 0) {
 		x->check.timeout_s = o->timeout_s;
+		x->limit_note = xstrdup("the limit set for this run, not the stage's");
+	} else if (scale_timeout(x, err, sizeof(err)) < 0) {
+		result_set(r, V_ERROR, "%s", err);
+		return -1;
+	}
 	r->max_points = x->check.points;
 	r->network = x->check.network;
 	memcpy(r->nonce, x->check.nonce, sizeof(r->nonce));
@@ -366,7 +404,7 @@ judge_boot(struct run *x, struct boot *b)
 		.bps = x->bps, .nbp = x->nbp, .hits = b->g.hits, .nhits = b->g.nhits,
 		.have_pids = b->have_pids, .gdb_error = b->g.error, .gdb_log = x->dir.gdb_log,
 		.set = b->g.set, .nset = b->g.nset,
-		.answer_values = values, .answer_paths = paths,
+		.answer_values = values, .answer_paths = paths, .limit_note = x->limit_note,
 		.uart = uart ? uart : "", .uart_len = uart_len,
 	};
 	judge(&in, x->r);
@@ -492,6 +530,7 @@ out:
 	breakpoints_release(x.bps, x.nbp);
 	rundir_release(&x.dir);
 	free(x.learner);
+	free(x.limit_note);
 	free(x.cpio);
 	free(x.kernel);
 	free(x.vmlinux);

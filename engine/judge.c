@@ -58,6 +58,8 @@ judge_reason(const struct judge_facts *f)
 		return JR_FORBIDDEN;
 	if (f->flood)
 		return JR_FLOOD;
+	if (f->decided)
+		return JR_DECIDED;
 	if (f->uart_complete)
 		return JR_OUTPUT_RIGHT;
 	if (f->timed_out)
@@ -144,10 +146,81 @@ step_text(const struct step *s)
 	return s->kind == STEP_EXPECT ? s->pat.text : s->text;
 }
 
+/* The name of the check's first `ticks` thread ("" if none). */
+static const char *
+ticks_name(const struct check *c)
+{
+	for (size_t t = 0; t < c->nthreads; t++)
+		if (c->threads[t].ticks)
+			return c->threads[t].name;
+	return "";
+}
+
+/* The prompt of the last send before step i of thread t, or NULL. */
+static const struct pattern *
+prompt_before(const struct thread *th, size_t i)
+{
+	while (i-- > 0)
+		if (th->steps[i].kind == STEP_SEND)
+			return th->steps[i].prompt;
+	return NULL;
+}
+
+/* The text typed last before step i of thread t, or NULL. */
+static const char *
+typed_before(const struct thread *th, size_t i)
+{
+	while (i-- > 0)
+		if (th->steps[i].kind == STEP_SEND)
+			return th->steps[i].text;
+	return NULL;
+}
+
+/*
+ * The detail of the first step of a thread that did not happen, when the
+ * output decided the run at that step; NULL when it did not. *miss says
+ * the mark.
+ */
+static char *
+decided_detail(const struct check *c, const struct matcher *m, size_t t, size_t i,
+	       enum item_miss *miss)
+{
+	const struct match_decided *d = &m->decided;
+	const struct thread *th = &c->threads[t];
+	const struct pattern *p = prompt_before(th, i);
+
+	if (d->why == MD_NONE || d->thread != t || d->step != i)
+		return NULL;
+	switch (d->why) {
+	case MD_PROMPT_FIRST:
+		if (d->late) {
+			*miss = MISS_UNORDERED;
+			return xasprintf("it came only after the prompt \"%s\", which the shell printed "
+					 "first: %s", p ? p->text : "", d->late);
+		}
+		return d->between && *d->between
+			? xasprintf("the prompt \"%s\" came back without it; between the typed line "
+				    "and the prompt the console showed: %s", p ? p->text : "", d->between)
+			: xasprintf("the prompt \"%s\" came back without it, with nothing printed "
+				    "in between", p ? p->text : "");
+	case MD_OUT_OF_ORDER:
+		return xasprintf("not seen before \"%s\" came, which the check expects after it: %s",
+				 step_text(&th->steps[d->later]), d->line);
+	case MD_STALLED:
+		return xasprintf("not typed: the prompt \"%s\" did not appear; the guest printed "
+				 "the error \"%s\", and after it only thread %s went on",
+				 th->steps[i].prompt ? th->steps[i].prompt->text : "", d->between,
+				 ticks_name(c));
+	default:
+		return NULL;
+	}
+}
+
 /*
  * The item of step i of thread t. Only true words: a step after the first
- * missing one of its thread was never looked for (UNCHECKED), and a line
- * that came before its turn is UNORDERED, not MISSING.
+ * missing one of its thread was never looked for (UNCHECKED), a line that
+ * came before its turn is UNORDERED, a `line` found with text glued to it
+ * is GLUED, a `once` line seen twice is REPEATED: none of them MISSING.
  */
 static void
 thread_item(const struct check *c, const struct matcher *m, size_t t, size_t i,
@@ -158,9 +231,17 @@ thread_item(const struct check *c, const struct matcher *m, size_t t, size_t i,
 	enum item_kind kind = s->kind == STEP_EXPECT ? ITEM_EXPECT : ITEM_SEND;
 	const char *early = m->early[t][i];
 	size_t first = m->pos[t];
+	enum item_miss miss = MISS_PLAIN;
 	struct item *it;
 	char *d;
 
+	if (m->decided.why == MD_REPEATED && m->decided.thread == t && m->decided.step == i) {
+		d = xasprintf("it appeared again: %s. It must appear once: %s", m->decided.line,
+			      s->once);
+		result_add_item(r, 0, kind, step_text(s), d)->miss = MISS_REPEATED;
+		free(d);
+		return;
+	}
 	if (i < first) {
 		result_add_item(r, 1, kind, step_text(s), kind == ITEM_EXPECT ? m->seen[t][i] : NULL);
 		return;
@@ -169,10 +250,12 @@ thread_item(const struct check *c, const struct matcher *m, size_t t, size_t i,
 		const char *why = stopped ? stopped : NULL;
 		char *own = NULL;
 		if (!why)
-			why = own = xasprintf("not %s: the line before it (\"%s\") was missing",
-					      kind == ITEM_EXPECT ? "looked for" : "typed",
-					      step_text(&th->steps[first]));
-		d = early ? xasprintf("%s; it did appear, out of order: %s", why, early)
+			why = own = xasprintf("not %s: an earlier line (\"%s\") %s",
+					      kind == ITEM_EXPECT ? "checked" : "typed",
+					      step_text(&th->steps[first]), m->glued[t][first]
+					      ? "appeared only with text glued to it" : "was missing");
+		d = early && kind == ITEM_EXPECT
+			? xasprintf("%s; it did appear, before its turn came: %s", why, early)
 			: xstrdup(why);
 		it = result_add_item(r, 0, kind, step_text(s), d);
 		it->miss = MISS_UNCHECKED;
@@ -181,17 +264,37 @@ thread_item(const struct check *c, const struct matcher *m, size_t t, size_t i,
 		return;
 	}
 	/* The first step of the thread that did not happen. */
+	if ((d = decided_detail(c, m, t, i, &miss))) {
+		result_add_item(r, 0, kind, step_text(s), d)->miss = miss;
+		free(d);
+		return;
+	}
+	if (m->glued[t][i]) {
+		d = xasprintf("the line appeared with text glued to it: %s (a line must end with "
+			      "\\n, and nothing else may be on it)", m->glued[t][i]);
+		result_add_item(r, 0, kind, step_text(s), d)->miss = MISS_GLUED;
+		free(d);
+		return;
+	}
 	if (early) {
-		d = i ? xasprintf("it appeared before \"%s\", which the check expects first: %s",
-				  step_text(&th->steps[i - 1]), early)
-			: xasprintf("it appeared out of order: %s", early);
+		if (kind == ITEM_SEND)
+			d = xasprintf("not typed: its prompt \"%s\" appeared only before \"%s\" was "
+				      "seen: %s", s->prompt ? s->prompt->text : "",
+				      step_text(&th->steps[i - 1]), early);
+		else
+			d = i ? xasprintf("it appeared before \"%s\", which the check expects first: "
+					  "%s", step_text(&th->steps[i - 1]), early)
+				: xasprintf("it appeared out of order: %s", early);
 		it = result_add_item(r, 0, kind, step_text(s), d);
-		it->miss = MISS_UNORDERED;
+		it->miss = kind == ITEM_EXPECT ? MISS_UNORDERED : MISS_PLAIN;
 		free(d);
 		return;
 	}
 	if (kind == ITEM_EXPECT) {
-		result_add_item(r, 0, kind, step_text(s), NULL);
+		d = m->near[t] && m->near_step[t] == i
+			? xasprintf("the nearest line was: %s", m->near[t]) : NULL;
+		result_add_item(r, 0, kind, step_text(s), d);
+		free(d);
 		return;
 	}
 	d = !s->prompt ? xstrdup("not typed: what comes before it did not appear")
@@ -215,11 +318,18 @@ judge_items(const struct judge_input *in, struct result *r)
 	 * not reached, rather than missing from a finished boot. */
 	const char *stopped = m->reject_hit >= 0
 		? "not reached: the run stopped at the forbidden line, marked FORBIDDEN" : NULL;
+	/* So does an output that decided the run: other threads were cut short. */
+	const char *cut = "not reached: the output had decided the run before it came (see "
+		"the last line of the report)";
 
 	/* The UART expectations, thread by thread, in order. */
 	for (size_t t = 0; t < c->nthreads; t++) {
+		const char *why = stopped;
+		if (!why && m->decided.why != MD_NONE &&
+		    (m->decided.thread != t || m->decided.why == MD_REPEATED))
+			why = cut;
 		for (size_t i = 0; i < c->threads[t].n; i++)
-			thread_item(c, m, t, i, stopped, r);
+			thread_item(c, m, t, i, why, r);
 		failed |= m->pos[t] < c->threads[t].n;
 	}
 	for (size_t i = 0; i < c->nanywhere; i++) {
@@ -283,6 +393,73 @@ explain(const struct check *c, const struct matcher *m, struct result *r)
 			strv_push(&r->advice, c->anywhere[i].why);
 }
 
+/* What the first failed item says, as part of a sentence (caller frees). */
+static char *
+first_cause(const struct result *r)
+{
+	const struct item *it = result_first_failed(r);
+
+	if (!it)
+		return xstrdup("nothing the check lists failed");
+	switch (it->miss) {
+	case MISS_GLUED:
+		return xasprintf("\"%s\" appeared with text glued to it", it->text);
+	case MISS_UNORDERED:
+		return xasprintf("\"%s\" appeared out of order", it->text);
+	case MISS_REPEATED:
+		return xasprintf("\"%s\" appeared more than once", it->text);
+	default:
+		break;
+	}
+	if (it->kind == ITEM_EXPECT || it->kind == ITEM_ANYWHERE)
+		return it->detail ? xasprintf("\"%s\" never appeared (%s)", it->text, it->detail)
+			: xasprintf("\"%s\" never appeared", it->text);
+	return it->detail ? xasprintf("%s: %s", it->text, it->detail) : xstrdup(it->text);
+}
+
+/* The headline of a run the output decided (match.h). */
+static void
+decided_headline(const struct check *c, const struct matcher *m, struct result *r)
+{
+	const struct match_decided *d = &m->decided;
+	const struct thread *th = &c->threads[d->thread];
+	const struct step *s = &th->steps[d->step];
+	const char *typed = typed_before(th, d->step);
+
+	switch (d->why) {
+	case MD_PROMPT_FIRST:
+		if (d->late)
+			result_set(r, V_FAIL, "expected \"%s\" after \"%s\" was typed, before the next "
+				   "prompt; the prompt came first, the line after it: %s",
+				   step_text(s), typed ? typed : "", d->late);
+		else if (d->between && *d->between)
+			result_set(r, V_FAIL, "expected \"%s\" after \"%s\" was typed; before the prompt "
+				   "came back, the console showed \"%s\"", step_text(s),
+				   typed ? typed : "", d->between);
+		else
+			result_set(r, V_FAIL, "expected \"%s\" after \"%s\" was typed; the prompt came "
+				   "back with nothing printed before it", step_text(s),
+				   typed ? typed : "");
+		break;
+	case MD_REPEATED:
+		result_set(r, V_FAIL, "\"%s\" appeared again, and it must appear once: %s",
+			   step_text(s), s->once);
+		break;
+	case MD_OUT_OF_ORDER:
+		result_set(r, V_FAIL, "\"%s\" came before \"%s\", which the stage expects first",
+			   step_text(&th->steps[d->later]), step_text(s));
+		break;
+	case MD_STALLED:
+		result_set(r, V_FAIL, "the guest printed an error, \"%s\", and after it only thread "
+			   "%s went on: \"%s\" was never typed, its prompt \"%s\" never came",
+			   d->between, ticks_name(c), s->text,
+			   s->prompt ? s->prompt->text : "");
+		break;
+	case MD_NONE:
+		break;
+	}
+}
+
 /* The verdict and its headline, from the precedence rule. */
 static void
 decide(const struct judge_input *in, int failed, struct result *r)
@@ -298,11 +475,13 @@ decide(const struct judge_input *in, int failed, struct result *r)
 			!m->panic_line,
 		.forbidden = m->reject_hit >= 0,
 		.flood = end->flood,
+		.decided = m->decided.why != MD_NONE,
 		.uart_complete = matcher_complete(m),
 		.timed_out = end->timed_out,
 		.panicked = m->panic_line != NULL,
 	};
 	const struct item *first;
+	char *cause;
 
 	switch (judge_reason(&f)) {
 	case JR_INTERRUPTED:
@@ -325,20 +504,41 @@ decide(const struct judge_input *in, int failed, struct result *r)
 		result_set(r, V_FAIL, "the guest printed more than %llu MiB without the output the "
 			   "stage expects: is a loop printing without pause?", UART_FLOOD >> 20);
 		break;
+	case JR_DECIDED:
+		decided_headline(c, m, r);
+		break;
 	case JR_OUTPUT_RIGHT:
 		first = result_first_failed(r);
 		result_set(r, V_FAIL, "the output is right, but %s",
 			   first->detail ? first->detail : first->text);
 		break;
 	case JR_TIMED_OUT:
-		result_set(r, V_TIMEOUT, "nothing decided the run within %d s (the stage's limit); "
-			   "the missing output never came", c->timeout_s);
+		if (end->silent_ms >= 1000)
+			result_set(r, V_TIMEOUT, "nothing decided the run within %d s (%s); the guest "
+				   "had printed nothing for the last %.1f s, its last line: \"%s\"",
+				   c->timeout_s, in->limit_note ? in->limit_note : "the stage's limit",
+				   end->silent_ms / 1000.0, matcher_last_line(m));
+		else
+			result_set(r, V_TIMEOUT, "nothing decided the run within %d s (%s); the guest "
+				   "was still printing, its last line: \"%s\"", c->timeout_s,
+				   in->limit_note ? in->limit_note : "the stage's limit",
+				   matcher_last_line(m));
 		break;
 	case JR_PANICKED:
-		result_set(r, V_FAIL, "the kernel panicked before the stage's output was complete");
+		cause = first_cause(r);
+		result_set(r, V_FAIL, "the kernel panicked, and the output was not what the stage "
+			   "expects: %s", cause);
+		free(cause);
 		break;
 	case JR_ENDED_EARLY:
-		result_set(r, V_FAIL, "QEMU ended before the stage's output was complete");
+		cause = first_cause(r);
+		if (end->qemu_exited)
+			result_set(r, V_FAIL, "QEMU ended (exit status %d), and the output was not what "
+				   "the stage expects: %s", end->qemu_status, cause);
+		else
+			result_set(r, V_FAIL, "QEMU ended, and the output was not what the stage "
+				   "expects: %s", cause);
+		free(cause);
 		break;
 	}
 }
@@ -351,15 +551,35 @@ advise(const struct judge_input *in, struct result *r)
 	char msg[512];
 
 	if (seen->diag.exitcode_seen) {
-		/* The exit code of init, decoded, unless the stage wanted exactly that. */
+		/* The exit code of init, decoded, unless the stage wanted exactly
+		 * that. A stage that expects init to end (its check names the
+		 * panic with a code) is told what it wanted, not that PID 1 must
+		 * never exit. */
 		char code[32];
 		int wanted = 0;
+		const char *expects_end = NULL;
 		snprintf(code, sizeof(code), "exitcode=0x%08x", seen->diag.exitcode);
-		for (size_t i = 0; i < r->nitems; i++)
-			if (strstr(r->items[i].text, "Attempted to kill init!") &&
-			    strstr(r->items[i].text, code))
+		for (size_t i = 0; i < r->nitems; i++) {
+			const char *k = strstr(r->items[i].text, "Attempted to kill init! exitcode=");
+			if (k && strstr(r->items[i].text, code))
 				wanted = 1;
-		if (!wanted) {
+			else if (k)
+				expects_end = k + strlen("Attempted to kill init! ");
+		}
+		if (!wanted && expects_end) {
+			unsigned want = (unsigned)strtoul(expects_end + strlen("exitcode="), NULL, 16);
+			unsigned got = seen->diag.exitcode;
+			if (got & 0x7f)
+				diagnose_exitcode(got, msg, sizeof(msg));
+			else
+				snprintf(msg, sizeof(msg), "init ended with exit status %u (%s, or exit(%u)); "
+					 "this stage expects it to end with %.19s, exit status %u: return "
+					 "%u from main", (got >> 8) & 0xff,
+					 (got >> 8) & 0xff ? "a non-zero return from main" : "return 0",
+					 (got >> 8) & 0xff, expects_end, (want >> 8) & 0xff,
+					 (want >> 8) & 0xff);
+			strv_push(&r->advice, msg);
+		} else if (!wanted) {
 			diagnose_exitcode(seen->diag.exitcode, msg, sizeof(msg));
 			strv_push(&r->advice, msg);
 		}
@@ -396,6 +616,9 @@ judge(const struct judge_input *in, struct result *r)
 	 * distract. */
 	if (!matcher_complete(m) || m->reject_hit >= 0) {
 		r->last_lines = matcher_last_lines(m, 20);
+		for (size_t i = 0; i < m->errors.n; i++)
+			strv_push(&r->guest_errors, m->errors.v[i]);
+		r->guest_errors_more = m->errors_more;
 		for (size_t i = 0; i < in->seen->diag.n; i++)
 			strv_push(&r->advice, diagnose_text(&in->seen->diag, i));
 	}

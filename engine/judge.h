@@ -9,8 +9,9 @@
  *
  * The verdict follows one precedence (judge_reason): interrupted, then
  * everything held (PASS), then QEMU refusing to start the machine, a
- * forbidden line, a flood, an item other than the UART's that failed, a
- * timeout, and last a boot that ended early (panicked or not).
+ * forbidden line, a flood, an output that decided the run before its end
+ * (match.h), an item other than the UART's that failed, a timeout, and
+ * last a boot that ended early (panicked or not).
  */
 #ifndef LAB_JUDGE_H
 #define LAB_JUDGE_H
@@ -30,6 +31,7 @@
 struct boot_end {
 	int qemu_exited, qemu_status, timed_out, flood, interrupted;
 	int late;              /* booting at once, gdb attached after "Run /init" */
+	long long silent_ms;   /* how long the guest had printed nothing when the run ended */
 };
 
 /* What the UART showed besides the check's patterns: fed every line. */
@@ -52,6 +54,7 @@ enum judge_reason {
 	JR_QEMU_REFUSED,       /* FAIL (the archive) or ERROR (the set-up) */
 	JR_FORBIDDEN,          /* FAIL: a reject line appeared */
 	JR_FLOOD,              /* FAIL: too much output */
+	JR_DECIDED,            /* FAIL: the output decided it before the end (match.h) */
 	JR_OUTPUT_RIGHT,       /* FAIL: the UART said all, something else failed */
 	JR_TIMED_OUT,          /* TIMEOUT */
 	JR_PANICKED,           /* FAIL: a panic cut the output short */
@@ -59,8 +62,8 @@ enum judge_reason {
 };
 
 struct judge_facts {
-	int interrupted, failed, qemu_refused, forbidden, flood, uart_complete, timed_out,
-		panicked;
+	int interrupted, failed, qemu_refused, forbidden, flood, decided, uart_complete,
+		timed_out, panicked;
 };
 
 /* The precedence rule. */
@@ -86,6 +89,9 @@ struct judge_input {
 	 * file it was looked for in. */
 	char *const *answer_values;
 	char *const *answer_paths;
+	/* How the time limit was reached from the stage's (e.g. "the stage's 25 s x
+	 * LAB_TIMEOUT_SCALE 2"), or NULL: the stage's own limit. */
+	const char *limit_note;
 	const char *uart;                 /* the boot's UART log, for answers */
 	size_t uart_len;
 };

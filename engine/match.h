@@ -15,6 +15,22 @@
  * appeared: for the first MATCH_EARLY_BYTES of output (a flood is not
  * searched for every step).
  *
+ * A step written `line` matches only a whole line (nothing glued before or
+ * after it); a line that holds its text with more glued on is noted in
+ * glued[][], so that the report can say so.
+ *
+ * The matcher also notes when the output has decided the run although the
+ * time is not up (struct match_decided): after a `send`, its prompt came
+ * back before the line the check expects as the answer; a `once` line
+ * appeared again; in a thread that types nothing, a `once` line came before
+ * the one the thread still waits for; a guest error line, after which only a
+ * `ticks` thread went on while another waited for its prompt. The thread
+ * it decided then stops moving, and nothing more is typed.
+ *
+ * Lines that look like the guest's own error messages (init:, lsh:, a
+ * perror() ending) are kept in errors, so a report can show them even when
+ * they have scrolled out of the last lines.
+ *
  * Memory is bounded whatever the guest prints: one line (at most
  * MATCH_LINE_MAX bytes; a longer one is cut) and the last MATCH_KEEP lines.
  *
@@ -29,6 +45,28 @@
 #define MATCH_LINE_MAX 4096
 #define MATCH_KEEP 40
 #define MATCH_EARLY_BYTES (4u << 20)
+#define MATCH_ERRORS 8          /* guest error lines kept (the first ones) */
+#define MATCH_QUOTE 300         /* bytes kept of what came between a command and its prompt */
+
+/* Why the output has decided the run (a FAIL) before the time was up. */
+enum match_decision {
+	MD_NONE,
+	MD_PROMPT_FIRST,        /* after a send, the prompt came back before the answer */
+	MD_REPEATED,            /* a `once` line appeared again */
+	MD_OUT_OF_ORDER,        /* a thread that types nothing: a later `once` line came first */
+	MD_STALLED,             /* a guest error line, then only a `ticks` thread went on */
+};
+
+struct match_decided {
+	enum match_decision why;
+	size_t thread, step;    /* the step that can no longer hold (REPEATED: the once step) */
+	size_t later;           /* OUT_OF_ORDER: the step whose line came first */
+	char *line;             /* the line that decided (owned) */
+	/* PROMPT_FIRST: what the console showed between the typed line and the
+	 * prompt, lines joined by " | " ("" for nothing); STALLED: the error line */
+	char *between;
+	char *late;             /* PROMPT_FIRST: a line where the answer came after all */
+};
 
 struct matcher {
 	const struct check *c;
@@ -38,6 +76,23 @@ struct matcher {
 	char ***seen;           /* per thread, per step: the line that matched it */
 	char ***early;          /* per thread, per step: a line where it (an expect's
 				 * pattern, a send's prompt) appeared before its turn */
+	char ***glued;          /* per thread, per `line` step: a line that held its text
+				 * with more glued to it */
+	char **near;            /* per thread: the line nearest to its current step's text */
+	size_t *near_step;      /* ...for this step */
+	unsigned *near_dist;    /* ...at this edit distance */
+	size_t *sent;           /* per thread: 1 + the index of the last send typed, or 0 */
+	size_t *sent_line;      /* ...and the number of the line it was typed in */
+	struct sb *between;     /* per thread: the lines since that send's line */
+	size_t **at;            /* per thread, per step: where in its line its match began */
+	char ***once_text;      /* per thread, per once step: its text to the line's end */
+	char **err_wait;        /* per thread: the first error line since it last moved */
+	size_t *ticked;         /* ...and the steps `ticks` threads have moved since */
+	struct match_decided decided;
+	size_t decided_line;    /* the number of the line it was decided in */
+	size_t decided_col;     /* PROMPT_FIRST: where in that line the prompt ended */
+	struct strv errors;     /* the guest's error lines, the first MATCH_ERRORS */
+	size_t errors_more;     /* ...and how many more there were */
 	char **anywhere_seen;   /* per anywhere pattern: the line, or NULL */
 	/* per thread, per send step: which occurrence of its prompt (1 = the
 	 * first the UART showed) it was typed after, for the witness's `runs` */
@@ -62,6 +117,19 @@ void matcher_feed(struct matcher *m, const char *data, size_t n, struct strv *to
 void matcher_flush(struct matcher *m);
 /* Every thread finished and every anywhere pattern seen. */
 int matcher_complete(const struct matcher *m);
+/* The last non-empty line (the unfinished one if any), or ""; the matcher's. */
+const char *matcher_last_line(const struct matcher *m);
+/* Whether a line looks like a guest program's error message: it starts with
+ * init:, lsh:, little_shell: or sh:, or ends like perror()'s output
+ * (": No such file or directory") or a shell's "not found". */
+int guest_error_line(const char *line);
+/* The text a pattern stands for, for comparing a line with it: a literal's
+ * text, or a regex's without ^, $ and backslashes when it has no other
+ * special character; NULL when it has (caller frees). */
+char *pattern_plain(const struct pattern *p);
+/* The edit distance between a and b, ignoring case and at most limit (a
+ * larger one is reported as limit + 1). */
+unsigned edit_distance(const char *a, const char *b, unsigned limit);
 /* The last n lines (including the unfinished one), joined; caller frees. */
 char *matcher_last_lines(const struct matcher *m, int n);
 void matcher_release(struct matcher *m);

@@ -35,6 +35,18 @@ indent(FILE *f, const char *prefix, const char *text)
 	}
 }
 
+/* Whether line is one of the lines of text. */
+static int
+in_lines(const char *text, const char *line)
+{
+	size_t n = strlen(line);
+
+	for (const char *p = text; (p = strstr(p, line)); p++)
+		if ((p == text || p[-1] == '\n') && (p[n] == '\n' || !p[n]))
+			return 1;
+	return 0;
+}
+
 void
 report_text(FILE *f, const struct result *r, int color, int verbose)
 {
@@ -105,6 +117,20 @@ report_text(FILE *f, const struct result *r, int color, int verbose)
 		for (size_t i = 0; i < r->advice.n; i++)
 			fprintf(f, "  - %s\n", r->advice.v[i]);
 	}
+	/* The guest's own error lines, above the last lines they scrolled out of. */
+	if (r->verdict != V_PASS) {
+		int shown = 0;
+		for (size_t i = 0; i < r->guest_errors.n; i++) {
+			const char *e = r->guest_errors.v[i];
+			if (r->last_lines && in_lines(r->last_lines, e))
+				continue;
+			if (!shown++)
+				fprintf(f, "%sThe guest's own error lines, earlier in the log:%s\n", on, off);
+			fprintf(f, "  | %s\n", e);
+		}
+		if (shown && r->guest_errors_more)
+			fprintf(f, "  (and %zu more error lines in the log)\n", r->guest_errors_more);
+	}
 	if (r->verdict != V_PASS && r->last_lines && *r->last_lines) {
 		fprintf(f, "%sThe last lines on the UART:%s\n", on, off);
 		indent(f, "  | ", r->last_lines);
@@ -165,6 +191,11 @@ report_json(FILE *f, const struct result *r)
 	for (size_t i = 0; i < r->advice.n; i++) {
 		fputs(i ? ", " : "", f);
 		json_string(f, r->advice.v[i]);
+	}
+	fputs("], \"guest_errors\": [", f);
+	for (size_t i = 0; i < r->guest_errors.n; i++) {
+		fputs(i ? ", " : "", f);
+		json_string(f, r->guest_errors.v[i]);
 	}
 	fputs("], \"compare\": [", f);
 	for (int i = 0; i < r->ncompare; i++) {

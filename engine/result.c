@@ -46,6 +46,10 @@ item_mark(const struct item *it)
 		return "UNORDERED";
 	if (it->miss == MISS_UNCHECKED)
 		return "UNCHECKED";
+	if (it->miss == MISS_GLUED)
+		return "GLUED";
+	if (it->miss == MISS_REPEATED)
+		return "REPEATED";
 	return kinds[it->kind].mark;
 }
 
@@ -102,6 +106,7 @@ result_release(struct result *r)
 	}
 	free(r->items);
 	strv_release(&r->advice);
+	strv_release(&r->guest_errors);
 	strv_release(&r->commands);
 	free(r->stage);
 	free(r->title);

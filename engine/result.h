@@ -45,6 +45,8 @@ enum item_miss {
 	MISS_UNORDERED,        /* UNORDERED: it appeared, before a line expected first */
 	MISS_UNCHECKED,        /* UNCHECKED: not looked for (an earlier line was missing,
 				* or the run stopped first) */
+	MISS_GLUED,            /* GLUED: a `line` whose text appeared with more glued to it */
+	MISS_REPEATED,         /* REPEATED: a `once` line that appeared again */
 };
 
 /* One line of the report: a pattern seen or missing, a gdb fact, an answer. */
@@ -58,7 +60,8 @@ struct item {
 
 /* "expect", "send", ...: the word reports show (and the check file uses). */
 const char *item_kind_name(enum item_kind k);
-/* "ok" when the item held; else "UNORDERED" or "UNCHECKED" (its miss), or
+/* "ok" when the item held; else "UNORDERED", "UNCHECKED", "GLUED" or
+ * "REPEATED" (its miss), or
  * its kind's mark: "MISSING", "FAILED", "FORBIDDEN". At most 9 letters. */
 const char *item_mark(const struct item *it);
 /* Whether a report shows the item's detail: always when it failed, and
@@ -76,6 +79,9 @@ struct result {
 	size_t nitems;
 	char *build_errors;    /* the compiler's first errors (ERROR) */
 	char *last_lines;      /* the last UART lines */
+	struct strv guest_errors; /* the guest's own error lines (init:, lsh:, perror), the
+				   * first few, whether or not they are in last_lines */
+	size_t guest_errors_more; /* ...and how many more there were */
 	char *run_dir, *uart_log, *qemu_log, *gdb_log, *build_log;
 	char *witness_log, *witness_json;   /* when the witness watched */
 	long long ms_build, ms_boot;

@@ -74,7 +74,8 @@ who_string(const struct wwho *who)
 
 /* ----------------------------------------------------------------- by */
 
-/* The text the rule's line matched, or NULL when it never matched. */
+/* The text the rule's line matched (or found glued), or NULL when it never
+ * appeared. */
 static char *
 matched_text(const struct check *c, const struct matcher *m, const struct wrule *rule)
 {
@@ -88,6 +89,10 @@ matched_text(const struct check *c, const struct matcher *m, const struct wrule 
 	} else {
 		p = &c->threads[rule->thread].steps[rule->step].pat;
 		line = rule->step < m->pos[rule->thread] ? m->seen[rule->thread][rule->step] : NULL;
+		/* A `line` found only with text glued to it: who wrote that text
+		 * (and whether as a whole line) is still a fact worth telling. */
+		if (!line)
+			line = m->glued[rule->thread][rule->step];
 	}
 	if (!line || !pattern_find(p, line, 0, &start, &end) || end == start)
 		return NULL;

@@ -1,5 +1,16 @@
 # The catalogue of broken submissions (tests/broken/*): each gets its verdict
 # and a diagnosis a beginner can act on, within its time limit plus 2 s.
+#
+# Each entry's expect file, one fact a line:
+#   stage NN-name     the stage it is checked as
+#   verdict V         PASS, FAIL, TIMEOUT or ERROR
+#   says TEXT         the report holds TEXT (as it is, any number of lines)
+#   timeout S         checked with --timeout S (else the stage's own limit)
+#   within S          the boot ends within S seconds (the report's "boot X s"):
+#                     the output decided it, the stage's limit was not waited out
+#   from solution     the entry holds only what differs from solutions/NN-name/:
+#                     it is laid out as a copy of that folder with its files over it
+#   log_under BYTES   its uart.log stays under BYTES
 . tests/integration/lib.sh
 problems=0
 for dir in tests/broken/*/; do
@@ -8,11 +19,18 @@ for dir in tests/broken/*/; do
 	verdict=$(sed -n 's/^verdict //p' "$dir/expect")
 	limit=$(sed -n 's/^timeout //p' "$dir/expect")
 	cap=$(sed -n 's/^log_under //p' "$dir/expect")
+	within=$(sed -n 's/^within //p' "$dir/expect")
+	target=$dir
+	if grep -qx 'from solution' "$dir/expect"; then
+		target=$SCRATCH/$name.dir
+		cp -r "solutions/$stage" "$target"
+		(cd "$dir" && find . -type f ! -name expect -exec cp --parents {} "$target" \;)
+	fi
 	args=
 	[ -n "$limit" ] && args="--timeout $limit"
 	t0=$(ms)
 	# shellcheck disable=SC2086
-	run_check "$stage" --dir "$dir" $args >"$SCRATCH/$name.txt"
+	run_check "$stage" --dir "$target" $args >"$SCRATCH/$name.txt"
 	t1=$(ms)
 	allowed=$(( (${limit:-20} + 2) * 1000 + 3000 ))   # + build and gdb start-up
 	bad=
@@ -22,10 +40,20 @@ for dir in tests/broken/*/; do
 		grep -qF -- "$text" "$SCRATCH/$name.txt" || bad="$bad says '$text'"
 	done <"$SCRATCH/says"
 	[ $((t1 - t0)) -le $allowed ] || bad="$bad took $((t1 - t0)) ms (limit $allowed)"
+	# The boot's time in tenths of a second ("boot 2.7 s": 27; no leading 0).
+	boot=$(sed -n 's/.*(build [0-9.]* s, boot \([0-9]*\)\.\([0-9]\) s)$/\1\2/p' \
+		"$SCRATCH/$name.txt" | sed 's/^0*\(.\)/\1/')
+	if [ -n "$within" ]; then
+		if [ -z "$boot" ]; then
+			bad="$bad no boot time in the report"
+		elif [ "$boot" -gt $((within * 10)) ]; then
+			bad="$bad the boot took $((boot / 10)).$((boot % 10)) s (within $within s)"
+		fi
+	fi
 	if [ -n "$cap" ]; then
 		# The learner's report above is the subject; where the log is, --json says.
 		# shellcheck disable=SC2086
-		check_json "$SCRATCH/$name.json" "$stage" --dir "$dir" $args
+		check_json "$SCRATCH/$name.json" "$stage" --dir "$target" $args
 		log=$(json "$SCRATCH/$name.json" uart_log)
 		[ "$(json "$SCRATCH/$name.json" verdict)" = "$verdict" ] || bad="$bad --json verdict"
 		size=$(stat -c %s "$log" 2>/dev/null) || bad="$bad no uart.log: '$log'"
@@ -37,7 +65,7 @@ for dir in tests/broken/*/; do
 		sed 's/^/    /' "$SCRATCH/$name.txt"
 		problems=$((problems + 1))
 	else
-		echo "ok   $name ($verdict, $((t1 - t0)) ms)"
+		echo "ok   $name ($verdict, $((t1 - t0)) ms${boot:+, boot $((boot / 10)).$((boot % 10)) s})"
 	fi
 done
 [ $problems -eq 0 ] || fail "$problems catalogue entries went wrong"

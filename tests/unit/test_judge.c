@@ -107,7 +107,9 @@ TEST(missing_line_after_qemu_ended)
 	struct fixture f;
 	run(&f, HELLO, "[    0.3] Run /init as init process\nHello, World!\n", exited, NULL);
 	CHECK(f.r.verdict == V_FAIL);
-	CHECK_CONTAINS(f.r.headline, "QEMU ended before");
+	CHECK_CONTAINS(f.r.headline, "QEMU ended (exit status 0)");
+	CHECK_CONTAINS(f.r.headline, "\"Hello world\" never appeared");
+	CHECK_CONTAINS(f.r.items[1].detail, "the nearest line was: Hello, World!");
 	CHECK(!f.r.items[1].ok);
 	CHECK_STREQ(item_mark(&f.r.items[1]), "MISSING");
 	CHECK_CONTAINS(f.r.last_lines, "Hello, World!");
@@ -257,7 +259,7 @@ TEST(only_true_marks_for_lines_after_a_missing_one)
 	CHECK(f.r.verdict == V_FAIL);
 	CHECK_STREQ(item_mark(&f.r.items[1]), "MISSING");
 	CHECK_STREQ(item_mark(&f.r.items[2]), "UNCHECKED");
-	CHECK_CONTAINS(f.r.items[2].detail, "the line before it (\"inet 10.0.2.15/24\") was missing");
+	CHECK_CONTAINS(f.r.items[2].detail, "not checked: an earlier line (\"inet 10.0.2.15/24\") was missing");
 	CHECK_CONTAINS(f.r.items[2].detail, "it did appear");
 	done(&f);
 	/* A line that came before its turn is out of order, not missing. */
@@ -273,11 +275,120 @@ TEST(a_send_after_a_missing_line_names_that_line)
 	run(&f, "expect Welcome\nprompt \"$ \"\nsend ls\nexpect Your command is: ls\n",
 	    "Hello\n$ ", exited, NULL);
 	CHECK_STREQ(item_mark(&f.r.items[1]), "UNCHECKED");
-	CHECK_CONTAINS(f.r.items[1].detail, "not typed: the line before it (\"Welcome\") was missing");
+	CHECK_CONTAINS(f.r.items[1].detail, "not typed: an earlier line (\"Welcome\") was missing");
 	done(&f);
 	run(&f, "expect Welcome\nprompt \"$ \"\nsend ls\n", "Welcome\n", exited, NULL);
 	CHECK_STREQ(item_mark(&f.r.items[1]), "MISSING");
 	CHECK_CONTAINS(f.r.items[1].detail, "did not appear after \"Welcome\"");
+	done(&f);
+}
+
+static int
+advised(const struct result *r, const char *text)
+{
+	for (size_t i = 0; i < r->advice.n; i++)
+		if (strstr(r->advice.v[i], text))
+			return 1;
+	return 0;
+}
+
+TEST(decided_runs_fail_and_say_why)
+{
+	struct fixture f;
+	const char *shell = "prompt \"lsh> \"\nsend ls\nexpect d1a2b3c4d\nsend pwd\nexpect /work\n";
+
+	/* The prompt came back with another answer. */
+	run(&f, shell, "lsh> ls\nlsh: ls: command not found\nlsh> ", timed_out, NULL);
+	CHECK(f.r.verdict == V_FAIL);
+	CHECK_CONTAINS(f.r.headline, "expected \"d1a2b3c4d\" after \"ls\" was typed");
+	CHECK_CONTAINS(f.r.headline, "the console showed \"lsh: ls: command not found\"");
+	CHECK_STREQ(item_mark(&f.r.items[1]), "MISSING");
+	CHECK_CONTAINS(f.r.items[1].detail, "the prompt \"lsh> \" came back without it");
+	CHECK_STREQ(item_mark(&f.r.items[2]), "UNCHECKED");
+	CHECK_CONTAINS(f.r.items[2].detail, "not typed: an earlier line (\"d1a2b3c4d\")");
+	CHECK(f.r.guest_errors.n == 1);
+	done(&f);
+
+	/* The prompt first, the answer after it: out of order, not missing. */
+	run(&f, shell, "lsh> ls\nlsh> d1a2b3c4d\n", timed_out, NULL);
+	CHECK(f.r.verdict == V_FAIL);
+	CHECK_STREQ(item_mark(&f.r.items[1]), "UNORDERED");
+	CHECK_CONTAINS(f.r.items[1].detail, "it came only after the prompt \"lsh> \"");
+	CHECK_CONTAINS(f.r.headline, "the prompt came first, the line after it: lsh> d1a2b3c4d");
+	done(&f);
+
+	/* A once line twice; the other thread was cut short, not MISSING. */
+	run(&f, "expect Run /init\nprompt \"$ \"\nsend ls\nthread init\nexpect tick 1\n"
+	    "once a copy of init prints too\nexpect tick 2\n",
+	    "Run /init as init process\ntick 1\ntick 1\n", timed_out, NULL);
+	CHECK(f.r.verdict == V_FAIL);
+	CHECK_CONTAINS(f.r.headline, "\"tick 1\" appeared again, and it must appear once: a copy");
+	CHECK_STREQ(item_mark(&f.r.items[1]), "UNCHECKED");
+	CHECK_CONTAINS(f.r.items[1].detail, "not reached: the output had decided the run");
+	CHECK_STREQ(item_mark(&f.r.items[2]), "REPEATED");
+	CHECK_STREQ(item_mark(&f.r.items[3]), "UNCHECKED");
+	done(&f);
+
+	/* An error line, then only ticks. */
+	run(&f, "expect Run /init\nprompt \"$ \"\nsend ls\nthread init ticks\nexpect tick 1\n"
+	    "expect tick 2\nexpect tick 3\n",
+	    "Run /init as init process\ninit: cannot run /bin/sh: No such file or directory\n"
+	    "tick 1\ntick 2\ntick 3\n", timed_out, NULL);
+	CHECK(f.r.verdict == V_FAIL);
+	CHECK_CONTAINS(f.r.headline, "the guest printed an error, \"init: cannot run /bin/sh: No "
+		       "such file or directory\", and after it only thread init went on");
+	CHECK_CONTAINS(f.r.items[1].detail, "not typed: the prompt \"$ \" did not appear");
+	done(&f);
+}
+
+TEST(a_glued_line_is_named_as_the_cause)
+{
+	struct fixture f;
+	run(&f, "expect Run /init\nline Hello world\n"
+	    "expect Kernel panic - not syncing: Attempted to kill init! exitcode=0x00000000\n",
+	    "[ 0.2] Run /init as init process\nHello world[    0.26] Kernel panic - not syncing: "
+	    "Attempted to kill init! exitcode=0x00000000\n", exited, NULL);
+	CHECK(f.r.verdict == V_FAIL);
+	CHECK_STREQ(item_mark(&f.r.items[1]), "GLUED");
+	CHECK_CONTAINS(f.r.items[1].detail, "the line appeared with text glued to it: Hello world[");
+	CHECK_CONTAINS(f.r.headline, "\"Hello world\" appeared with text glued to it");
+	CHECK_STREQ(item_mark(&f.r.items[2]), "UNCHECKED");
+	CHECK(!advised(&f.r, "must never exit"));
+	done(&f);
+}
+
+TEST(init_exit_status_in_a_stage_where_init_ends)
+{
+	struct fixture f;
+	run(&f, "expect Run /init\n"
+	    "expect Kernel panic - not syncing: Attempted to kill init! exitcode=0x00000000\n",
+	    "Run /init as init process\n[ 0.4] Kernel panic - not syncing: Attempted to kill init! "
+	    "exitcode=0x00000100\n", exited, NULL);
+	CHECK(f.r.verdict == V_FAIL);
+	CHECK(advised(&f.r, "init ended with exit status 1"));
+	CHECK(advised(&f.r, "this stage expects it to end with exitcode=0x00000000, exit status 0"));
+	CHECK(!advised(&f.r, "must never exit"));
+	done(&f);
+	/* Where init must never end, that is what it is told. */
+	run(&f, "expect Run /init\nexpect tick\n",
+	    "Run /init as init process\n[ 0.4] Kernel panic - not syncing: Attempted to kill init! "
+	    "exitcode=0x00000100\n", exited, NULL);
+	CHECK(advised(&f.r, "PID 1 must never exit"));
+	done(&f);
+}
+
+TEST(a_timeout_says_how_long_the_guest_was_silent)
+{
+	struct fixture f;
+	struct boot_end quiet = {.timed_out = 1, .silent_ms = 12300};
+	run(&f, HELLO, "Run /init as init process\nworking\n", quiet, NULL);
+	CHECK(f.r.verdict == V_TIMEOUT);
+	CHECK_CONTAINS(f.r.headline, "printed nothing for the last 12.3 s, its last line: "
+		       "\"working\"");
+	done(&f);
+	struct boot_end busy = {.timed_out = 1, .silent_ms = 10};
+	run(&f, HELLO, "Run /init as init process\nspam\nspam\n", busy, NULL);
+	CHECK_CONTAINS(f.r.headline, "was still printing, its last line: \"spam\"");
 	done(&f);
 }
 
@@ -297,5 +408,9 @@ main(void)
 	RUN(silent_init_gets_the_buffering_advice);
 	RUN(only_true_marks_for_lines_after_a_missing_one);
 	RUN(a_send_after_a_missing_line_names_that_line);
+	RUN(decided_runs_fail_and_say_why);
+	RUN(a_glued_line_is_named_as_the_cause);
+	RUN(init_exit_status_in_a_stage_where_init_ends);
+	RUN(a_timeout_says_how_long_the_guest_was_silent);
 	return unit_summary();
 }
