@@ -74,6 +74,7 @@ boot_opts(const struct ctx *c, const struct stage *s, const struct result *r, st
 	}
 	memset(qo, 0, sizeof(*qo));
 	qemu_opts_for_check(qo, chk, r->kernel_path, r->initrd_path, c->top, 0);
+	qo->run_dir = r->run_dir;   /* the responder's slots, as a check has them */
 	*qemu_log = xasprintf("%s/qemu.log", r->run_dir);
 	qo->stderr_log = *qemu_log;
 	return 0;
@@ -345,12 +346,13 @@ cmd_debug(struct ctx *c, const struct args *a)
 		printf("To see the UART and type to the guest, in a second terminal:\n"
 		       "  %s/lab-runner console %s\n", c->top, console);
 	printf("Everything the guest prints is also in %s.\n"
-	       "Try: bt, next, step, info registers, p $satp, continue. Quit with: quit\n", uart);
+	       "Try: bt, next, step, info registers, p $satp, continue. Quit with: quit\n"
+	       "($satp is the root of the page table the CPU uses now: each process has its own,\n"
+	       "so its value tells processes apart.)\n", uart);
 	if (r.init_elf)
 		printf("Breakpoints are on addresses, and every process has its program at the same\n"
-		       "addresses: a breakpoint stops in whichever process runs there. $satp is the\n"
-		       "root of the page table of the process the CPU runs (each process has its own):\n"
-		       "main stops only in init (its condition compares $satp with init's, $lab_satp);\n"
+		       "addresses: a breakpoint stops in whichever process runs there. main stops\n"
+		       "only in init (its condition compares $satp with init's, $lab_satp);\n"
 		       "do the same for yours: break FUNC if $satp == $lab_satp. To debug another\n"
 		       "program, load its symbols (its ELF is in %s/src/):\n"
 		       "file %s/src/little_shell, then break main if $satp != $lab_satp\n",

@@ -18,9 +18,12 @@
 #include "timing.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -43,6 +46,7 @@ struct run {
 	size_t nbp;
 	struct phase_clock clock;
 	char *limit_note;       /* how LAB_TIMEOUT_SCALE changed the limit, or NULL */
+	int kernel_lock;        /* a shared lock on the lab kernel's build, or -1 */
 };
 
 void
@@ -259,6 +263,39 @@ make_run_folder(struct run *x)
 	return 0;
 }
 
+/*
+ * A lab kernel being built (kernel/build.sh holds build/kernel/CONFIG.lock
+ * for the whole build) is waited for, saying so, and kept while the check
+ * runs (a shared lock: a build that starts meanwhile waits for the check,
+ * and says so). Returns 0, or -1 with the verdict set when interrupted.
+ */
+static int
+wait_for_kernel_build(struct run *x, const char *cfg)
+{
+	char *path = xasprintf("%s/build/kernel/%s.lock", x->top, cfg);
+	int fd = open(path, O_RDONLY | O_CLOEXEC), said = 0;
+
+	free(path);
+	if (fd < 0)
+		return 0;   /* never built here: nothing to wait for */
+	x->kernel_lock = fd;
+	while (flock(fd, LOCK_SH | LOCK_NB) < 0) {
+		struct pollfd p = {x->o->sigfd, POLLIN, 0};
+		if (errno != EWOULDBLOCK)
+			return 0;
+		if (!said++ && x->o->echo_build)
+			fprintf(stderr, "kernel: build/kernel/%s is being built (make kernel, make start, "
+				"or a stage-06 check): waiting for it to end (the lock is "
+				"build/kernel/%s.lock)\n", cfg, cfg);
+		if (poll(&p, 1, 200) > 0) {
+			x->r->interrupted = 1;
+			result_set(x->r, V_ERROR, "interrupted");
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /* The kernel: the lab's, or the one the learner's Makefile builds (it is
  * there once the build has run). Then the tools. Returns 0, or -1 with
  * the verdict set. */
@@ -287,6 +324,8 @@ pick_kernel(struct run *x)
 		x->vmlinux = xasprintf("%s/vmlinux", x->dir.src);
 	} else {
 		lab_kernel(x->top, cfg, &x->kernel, &x->vmlinux);
+		if (wait_for_kernel_build(x, cfg) < 0)
+			return -1;
 		if (!is_file(x->kernel)) {
 			result_set(r, V_ERROR, "no kernel at %s: build it with 'make kernel%s'",
 				   x->kernel, strcmp(cfg, "lab") ? " KCONFIG=defconfig" : "");
@@ -461,6 +500,7 @@ engine_check(const struct check_opts *o, struct result *r)
 	x.o = o;
 	x.r = r;
 	x.top = o->cat->top;
+	x.kernel_lock = -1;
 	phase_clock_start(&x.clock);
 	r->stage = xstrdup(o->stage->name);
 	r->title = xstrdup(o->stage->title);
@@ -529,6 +569,8 @@ out:
 		initramfs_release(&x.archive);
 	breakpoints_release(x.bps, x.nbp);
 	rundir_release(&x.dir);
+	if (x.kernel_lock >= 0)
+		close(x.kernel_lock);
 	free(x.learner);
 	free(x.limit_note);
 	free(x.cpio);

@@ -6,6 +6,7 @@
  * advice that depends on the verdict (init's exit code, silence).
  */
 #include "judge.h"
+#include "answer.h"
 #include "witness_rules.h"
 
 #include <ctype.h>
@@ -91,24 +92,6 @@ answer_value(const char *text, const char *key)
 	return NULL;
 }
 
-/* Is value in text as a whole word (not inside a longer word or number)?
- * "0x1000000" must not pass for "0x10000000". */
-static int
-word_in(const char *text, size_t len, const char *value)
-{
-	size_t n = strlen(value);
-	const char *p = text, *end = text + len;
-
-	while (n && (p = memmem(p, (size_t)(end - p), value, n))) {
-		int before = p > text && (isalnum((unsigned char)p[-1]) || p[-1] == '_');
-		int after = p + n < end && (isalnum((unsigned char)p[n]) || p[n] == '_');
-		if (!before && !after)
-			return 1;
-		p++;
-	}
-	return 0;
-}
-
 static void
 judge_answers(const struct judge_input *in, struct result *r)
 {
@@ -118,18 +101,12 @@ judge_answers(const struct judge_input *in, struct result *r)
 		const struct answer *a = &c->answers[i];
 		const char *value = in->answer_values[i];
 		char *want = xasprintf("%s: %s", a->file, a->key), *d;
-		size_t s, e;
 		int ok = 0;
 
 		if (!value || !*value)
 			d = xasprintf("no answer yet: write it after \"%s:\" in %s (the whole boot "
 				      "log is the uart.log named below)", a->key, in->answer_paths[i]);
-		else if (!word_in(in->uart, in->uart_len, value))
-			d = xasprintf("'%s' does not appear in this boot's output: copy it exactly",
-				      value);
-		else if (a->re && !pattern_find(a->re, value, 0, &s, &e))
-			d = xasprintf("'%s' is in the output, but is not the part asked for", value);
-		else
+		else if (!(d = answer_problem(in->uart, in->uart_len, value, a->re)))
 			ok = 1, d = xasprintf("'%s', found in the boot log", value);
 		result_add_item(r, ok, ITEM_ANSWER, want, d);
 		free(d);

@@ -193,7 +193,10 @@ tarball*)
 	src=$top/build/src/$name
 	stamp=$top/build/src/.$name.unpacked
 	exec 8>"$top/build/src.lock"
-	flock 8
+	if ! flock -n 8; then
+		echo "kernel: another build is checking or unpacking the kernel source; waiting for it (the lock is build/src.lock)"
+		flock 8
+	fi
 	# The layout before versions: build/src/.unpacked for linux-source-6.1.
 	if [ ! -e "$stamp" ] && [ "$ksrc" = /usr/src/linux-source-6.1.tar.xz ] &&
 		[ -e "$top/build/src/.unpacked" ] && [ ! "$ksrc" -nt "$top/build/src/.unpacked" ] &&
@@ -261,9 +264,14 @@ fi
 mkdir -p "$out"
 
 # One build at a time in a folder: a second one waits here (the lock goes
-# when this script exits), then finds little or nothing left to do.
+# when this script exits), then finds little or nothing left to do. It says
+# so first: the build it waits for can take minutes (a stock kernel: ten).
 exec 9>"$out.lock"
-flock 9
+if ! flock -n 9; then
+	echo "kernel: another build of ${out#"$top"/} is running (make kernel, make start, or a check); waiting for it to end (the lock is ${out#"$top"/}.lock)"
+	flock 9
+	echo "kernel: the other build of ${out#"$top"/} has ended; going on"
+fi
 
 # leaner: start from a copy of the stock build (built first if need be);
 # when the fragment is the one built last, there is nothing to do, not even

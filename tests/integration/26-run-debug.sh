@@ -80,14 +80,14 @@ for _ in $(seq 50); do
 done
 # The end: gdb (the debug session's child; $debug is timeout's) goes, QEMU
 # with it, and the console sees the UART close.
-runner=$(ps -o pid= --ppid "$debug" | head -n 1)
+runner=$(ps -o pid= --ppid "$debug" | head -n 1 | tr -d " "); [ -n "$runner" ] || { grep -v "Hello from" "$SCRATCH/debug2.txt" | tail -20; fail "the debug session ended early"; }
 gdb=$(ps -o pid=,comm= --ppid "$runner" | awk '$2 ~ /^gdb/ { print $1 }')
 [ -n "$gdb" ] || fail "no gdb under the debug session"
 kill "$gdb"
 exec 8>&- 9>&-
 wait "$debug"
 wait "$console"
-cat "$SCRATCH/console.txt"
+cat "$SCRATCH/console.txt"; grep -v "Hello from" "$SCRATCH/debug2.txt" | tail -20
 grep -q "Your command is: $word" "$uart2" || fail "what console typed did not reach the guest"
 grep -q "Your command is: $word" "$SCRATCH/console.txt" || fail "console did not show the guest's answer"
 grep -q "QEMU has stopped" "$SCRATCH/console.txt" || fail "console did not say QEMU stopped"

@@ -98,6 +98,19 @@ grep -q "gdb-multiarch is not installed" "$SCRATCH/o" || { cat "$SCRATCH/o"; fai
 ln -sf "$(command -v gdb-multiarch)" "$SCRATCH/bin/gdb-multiarch"
 PATH=$SCRATCH/bin "$LAB_RUNNER" check 01 --dir solutions/01-hello-init >"$SCRATCH/o" 2>&1; [ $? -eq 2 ] || fail "no qemu must exit 2"
 grep -q "qemu-system-riscv64 is not installed" "$SCRATCH/o" || { cat "$SCRATCH/o"; fail "no qemu message"; }
+# A kernel whose vmlinux is not there (a build still running, or gone): a
+# gdb line on vmlinux fails and says so, never ok.
+mkdir -p "$SCRATCH/novm/build/kernel/lab/arch/riscv/boot"
+cp -r steps checks "$SCRATCH/novm/"
+ln -s "$KERNEL" "$SCRATCH/novm/build/kernel/lab/arch/riscv/boot/Image"
+LAB_TOP=$SCRATCH/novm "$LAB_RUNNER" check 00 --dir solutions/00-kernel-alone --json >"$SCRATCH/novm.json" 2>/dev/null
+python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+g = [i for i in d["items"] if i["kind"] == "gdb"]
+assert d["verdict"] == "FAIL" and g and not g[0]["ok"], d
+assert "cannot read the symbols of the kernel that booted" in g[0]["detail"], g' "$SCRATCH/novm.json" ||
+	fail "a gdb line on a kernel with no vmlinux did not fail"
+
 # Where the learner is, after the last stage: the lab is complete, not "Next:
 # edit your files". Reset without a terminal prints the question it did not
 # ask. (A copy of the lab; the progress file is written by hand.)

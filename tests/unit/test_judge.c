@@ -206,8 +206,9 @@ TEST(answers)
 	run(&f, ANSWER, uart, exited, inside);
 	CHECK_CONTAINS(f.r.items[1].detail, "does not appear");
 	done(&f);
+	/* Part of what the log writes: its spelling is offered (engine/answer.c). */
 	run(&f, ANSWER, uart, exited, part);
-	CHECK_CONTAINS(f.r.items[1].detail, "not the part asked for");
+	CHECK_CONTAINS(f.r.items[1].detail, "the log writes it '0x10000000'");
 	done(&f);
 }
 
