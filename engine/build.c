@@ -16,6 +16,7 @@
 #include "util.h"
 
 #include <dirent.h>
+#include <signal.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -144,9 +145,14 @@ grading_failed(struct result *r, struct run_outcome o, long long limit_ms, int c
 			   "stopped (%s)", log_max / 1024, what);
 		return -1;
 	case RUN_EXITED:
-		if (o.status == 128 + 9 || o.status == 128 + 24)
+		/* SIGXCPU is what RLIMIT_CPU sends; a SIGKILL may be the
+		 * limit's hard end or something else (memory): not said. */
+		if (o.status == 128 + SIGXCPU)
 			result_set(r, V_ERROR, "the build used more than its %d s of CPU time "
 				   "and was stopped (%s)", cpu_s, what);
+		else if (o.status > 128)
+			result_set(r, V_ERROR, "the build was killed by signal %d (%s)",
+				   o.status - 128, what);
 		else
 			result_set(r, V_ERROR, "the submission does not compile with %s", what);
 		return -1;

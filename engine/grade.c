@@ -182,8 +182,8 @@ add_submission(struct grading *g, const char *path)
 		free(real);
 		return usage_error("no submission folder '%s'", path);
 	}
-	/* The sandbox shows /usr to every compile (sandbox.h). */
-	if (!strncmp(real, "/usr/", 5)) {
+	/* A folder every sandboxed compile can read is no place for a submission. */
+	if (sandbox_shows(real)) {
 		usage_error("'%s' is under /usr, which every sandboxed compile can read: "
 			    "put the submissions elsewhere", real);
 		free(real);

@@ -28,9 +28,8 @@ static const char *const root_links[] = {"/bin", "/sbin", "/lib", "/lib32", "/li
 /* The uid and gid inside: the traditional "nobody". */
 #define SANDBOX_ID "65534"
 
-/* 1 if path is /usr or lies under it. */
-static int
-under_usr(const char *path)
+int
+sandbox_shows(const char *path)
 {
 	return !strncmp(path, "/usr", 4) && (path[4] == '/' || path[4] == '\0');
 }
@@ -83,7 +82,7 @@ sandbox_wrap(struct strv *argv, const struct sandbox *s)
 	strv_push(argv, "/dev");
 	strv_push(argv, "--tmpfs");
 	strv_push(argv, "/tmp");
-	if (s->hide && under_usr(s->hide)) {
+	if (s->hide && sandbox_shows(s->hide)) {
 		strv_push(argv, "--tmpfs");
 		strv_push(argv, s->hide);
 	}

@@ -35,6 +35,10 @@ struct sandbox {
 	const char *hide;             /* the lab's top: hidden if under /usr; may be NULL */
 };
 
+/* 1 if every sandboxed command can read path (it lies under /usr, which the
+ * sandbox shows read-only); else 0. */
+int sandbox_shows(const char *path);
+
 /* Push onto argv the bwrap command line that runs what is pushed after it
  * (the command and its arguments) inside the sandbox s describes. */
 void sandbox_wrap(struct strv *argv, const struct sandbox *s);
