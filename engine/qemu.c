@@ -47,12 +47,16 @@ qemu_line_matters(const char *line)
 	return 1;
 }
 
+#define QEMU_LOG_READ_MAX (64 * 1024)
+
 void
 qemu_log_said(const char *path, struct strv *said)
 {
 	char *text = NULL, *save = NULL;
 
-	if (!path || read_file(path, &text, NULL) < 0)
+	/* QEMU's own lines are few; a guest that makes it print many (a
+	 * device's complaints) must not make the runner read them all. */
+	if (!path || read_file_head(path, &text, NULL, QEMU_LOG_READ_MAX) < 0)
 		return;
 	for (char *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
 		if (qemu_line_matters(l))
