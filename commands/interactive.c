@@ -165,7 +165,9 @@ cmd_run(struct ctx *c, const struct args *a)
  * The kernel functions through which the guest's machine ends: a panic
  * (panic=-1 restarts, and QEMU's -no-reboot makes that its end) or a
  * power-off. debug stops gdb there, so that the session ends with words
- * of the lab's instead of gdb's "Remote communication error".
+ * of the lab's instead of gdb's "Remote communication error". gdb detaches
+ * first: a quit alone kills the target, and QEMU's exit could then race
+ * gdb's read of the answer (the error came back now and then).
  */
 static const char *const machine_end[] = {"machine_restart", "machine_power_off", "machine_halt"};
 
@@ -184,7 +186,7 @@ end_breakpoints(const char *vmlinux, struct sb *g)
 			continue;
 		sb_printf(g, "hbreak *0x%llx\ncommands\nsilent\n"
 			  "echo \\nThe kernel is ending the machine (%s): gdb ends here.\\n\n"
-			  "quit\nend\n", (unsigned long long)addr, machine_end[i]);
+			  "detach\nquit\nend\n", (unsigned long long)addr, machine_end[i]);
 	}
 	unmap_file(data, len);
 }
