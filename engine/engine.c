@@ -15,6 +15,7 @@
 #include "initramfs.h"
 #include "judge.h"
 #include "rundir.h"
+#include "sshkey.h"
 #include "timing.h"
 
 #include <errno.h>
@@ -39,6 +40,7 @@ struct run {
 	char *top;             /* the lab (o->cat->top) */
 	char *learner;         /* the folder checked, or NULL */
 	char *cpio, *kernel, *vmlinux;
+	char *ssh_key;          /* the run's private key (sshkey), or NULL */
 	struct initramfs archive;
 	int have_archive;
 	struct gdb_bp *bps;
@@ -376,6 +378,45 @@ build(struct run *x)
 	return rc;
 }
 
+/*
+ * A check's sshkey: this run's key pair, made now, and the archive booted
+ * becomes the learner's with a second archive appended that holds the
+ * public key (sshkey.h). x->cpio then names that one. Returns 0, or -1
+ * with the verdict set (ERROR: the lab's set-up).
+ */
+static int
+add_key(struct run *x)
+{
+	const struct check *c = &x->check;
+	char err[1024], *pub = NULL, *line, *out;
+	unsigned char *seg = NULL;
+	size_t seglen = 0;
+	int rc = -1;
+
+	phase_mark(&x->clock, "ssh-keygen, the key in the archive");
+	if (sshkey_make(x->dir.path, x->o->sigfd, &x->ssh_key, &pub, err, sizeof(err)) < 0) {
+		result_set(x->r, V_ERROR, "%s", err);
+		return -1;
+	}
+	line = xasprintf("%s\n", pub);
+	out = xasprintf("%s/initramfs+key.cpio", x->dir.path);
+	if (sshkey_segment(c->sshkey, line, strlen(line), &seg, &seglen, err, sizeof(err)) < 0 ||
+	    sshkey_initrd(x->cpio, seg, seglen, out, err, sizeof(err)) < 0) {
+		result_set(x->r, V_ERROR, "%s", err);
+	} else {
+		free(x->cpio);
+		x->cpio = out;
+		out = NULL;
+		x->r->ssh_key = xstrdup(x->ssh_key);
+		rc = 0;
+	}
+	free(seg);
+	free(out);
+	free(line);
+	free(pub);
+	return rc;
+}
+
 /* For run and debug: /init as a file of its own, for gdb's symbols. */
 static void
 write_init_elf(struct run *x)
@@ -445,6 +486,7 @@ judge_boot(struct run *x, struct boot *b)
 		.set = b->g.set, .nset = b->g.nset,
 		.answer_values = values, .answer_paths = paths, .limit_note = x->limit_note,
 		.uart = uart ? uart : "", .uart_len = uart_len,
+		.hosts = b->hosts, .nhosts = b->nhosts,
 	};
 	judge(&in, x->r);
 	for (size_t i = 0; i < c->nanswers; i++) {
@@ -539,6 +581,14 @@ engine_check(const struct check_opts *o, struct result *r)
 				   "memory: the kernel needs room to unpack it",
 				   (long long)st.st_size >> 20, c->memory_mb);
 	}
+	if (c->sshkey && add_key(&x) < 0)
+		goto out;
+	if (c->sshkey) {
+		job.initrd = x.cpio;
+		job.ssh_key = x.ssh_key;
+		free(r->initrd_path);
+		r->initrd_path = xstrdup(x.cpio);
+	}
 	x.bps = breakpoints_resolve(c, x.have_archive ? &x.archive : NULL, x.vmlinux, &x.nbp);
 	job.bps = x.bps;
 	job.nbp = x.nbp;
@@ -574,6 +624,7 @@ out:
 	free(x.learner);
 	free(x.limit_note);
 	free(x.cpio);
+	free(x.ssh_key);
 	free(x.kernel);
 	free(x.vmlinux);
 	if (x.have_check)

@@ -16,6 +16,11 @@
  *                           connect while QEMU is still starting
  *   restrict=on             (network stages only) the guest reaches nothing
  *                           but QEMU's own DHCP and the lab's responder
+ *   hostfwd=tcp:127.0.0.1:P-:G
+ *                           (a check's `forward tcp G`) a connection to port P
+ *                           of this machine's 127.0.0.1, and of no other
+ *                           address, reaches the guest's port G; P is fresh
+ *                           for each run (forward.h)
  *
  * QEMU's own messages (its stderr: warnings such as "icount sleep
  * disabled and no active timers", or why it refused to start) go to a log
@@ -44,6 +49,9 @@ struct qemu_opts {
 	const char *lab_top;     /* the lab's folder, where tools/responder.sh is */
 	const char *token;       /* NULL: no network; else the page's fresh token */
 	const char *run_dir;     /* with token: where the responder keeps its slots */
+	int forward_guest;       /* > 0: a guest TCP port a host port reaches (forward tcp) */
+	int forward_host;        /* ...that host port on 127.0.0.1, the caller's (forward.h);
+				  * 0: not reserved, no forward */
 	int interactive;         /* the terminal is the UART (Ctrl-A X quits) */
 	int real_clock;          /* no -icount: guest time is wall time */
 	const char *serial_file; /* the UART goes to this file (debug: the terminal is gdb's) */
@@ -60,10 +68,11 @@ struct qemu {
 
 /*
  * The machine a check boots, from its settings (memory, append, clock,
- * network): the one place that says how they become QEMU's options, for
- * check, run and debug alike. kernel and initrd (NULL: none) are the
- * caller's; grading always counts instructions. Sets only those fields;
- * the caller adds gdb, the terminal or the logs.
+ * network, forward): the one place that says how they become QEMU's
+ * options, for check, run and debug alike. kernel and initrd (NULL: none)
+ * are the caller's; grading always counts instructions. Sets only those
+ * fields; the caller adds gdb, the terminal or the logs, and the host port
+ * of a forward (forward_host) it reserved.
  */
 void qemu_opts_for_check(struct qemu_opts *o, const struct check *c, const char *kernel,
 			 const char *initrd, const char *lab_top, int grading);
