@@ -9,8 +9,9 @@
 #          unpacked into build/src/dropbear-VERSION/.
 # Config:  configure for riscv64-linux-gnu, static, without zlib and
 #          without the login records (lastlog, utmp, wtmp: files the guest
-#          does not have), plus dropbear/localoptions.h (Ed25519 keys only,
-#          key logins only; see its header).
+#          does not have, and the login() calls that write them), plus
+#          dropbear/localoptions.h (key logins only, no agent or X11
+#          forwarding; see its header).
 # Output:  build/dropbear/ (the build folder), holding the binary
 #          build/dropbear/dropbearmulti: `dropbear` (the server) and
 #          `dropbearkey` (makes keys) in one program, which looks at the name
@@ -62,7 +63,7 @@ if [ ! -e "$out/Makefile" ] || [ "$0" -nt "$out/Makefile" ] ||
 	if ! (cd "$out" && "$src/configure" --host=riscv64-linux-gnu --enable-static \
 		--enable-bundled-libtom --disable-zlib --disable-pam --disable-lastlog \
 		--disable-utmp --disable-utmpx --disable-wtmp --disable-wtmpx \
-		--disable-pututline --disable-pututxline) >"$log" 2>&1; then
+		--disable-pututline --disable-pututxline --disable-loginfunc) >"$log" 2>&1; then
 		lib_fail_tail "configure" "$log"
 		exit 1
 	fi

@@ -20,5 +20,5 @@ function show(final,   t, line) {
 BEGIN { known = total > 0 }
 /^__rc=/ { rc = substr($0, 6); next }
 /^  [A-Z]+ / { what = $1; n++; if (known && n > total) total = n; show(0); next }
-/^[^ \t]*(gcc|cc|clang) .* -c / { what = "CC"; n++; if (known && n > total) total = n; show(0) }
+/^[^ \t]*(gcc|cc|clang) (.* )?-c / { what = "CC"; n++; if (known && n > total) total = n; show(0) }
 END { if (n) show(1); print n + 0 > steps; exit rc }
