@@ -524,6 +524,7 @@ boot_and_judge(struct run *x, struct boot *b, const struct boot_job *job)
 			return 0;
 	}
 	matcher_flush(&b->m);
+	r->forward_port = b->host_port;
 	phase_mark(&x->clock, "the verdict is known; QEMU and gdb stopped");
 	judge_boot(x, b);
 	return b->seen.saw_run_init && !b->end.interrupted;

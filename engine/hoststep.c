@@ -92,8 +92,8 @@ reap(struct host_run *h, int kill_first)
 			else
 				st = kill_group(h->pid), h->timed_out = 1;
 		}
-		h->status = WIFEXITED(st) ? WEXITSTATUS(st) : WIFSIGNALED(st) ? 128 + WTERMSIG(st)
-			: -1;
+		h->status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+		h->signo = WIFSIGNALED(st) ? WTERMSIG(st) : 0;
 		h->pid = 0;
 	}
 	if (h->fd >= 0)

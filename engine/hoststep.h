@@ -48,7 +48,8 @@ struct host_run {
 	size_t logged;
 	long long started, deadline, ms;   /* ms is how long it ran, once it ended */
 	int ended;                /* its output ended and it was reaped */
-	int status;               /* its exit status, or 128 + the signal that ended it */
+	int status;               /* its exit status (0-255); -1 if a signal ended it */
+	int signo;                /* the signal that ended it, or 0 */
 	int timed_out;            /* killed at its limit */
 	int stopped;              /* killed because the run ended first */
 	struct sb line;           /* the line being written */

@@ -214,9 +214,8 @@ host_how(const struct host_run *h, int limit_s)
 	if (h->stopped)
 		return xasprintf("was still running when the run ended (after %.1f s), and was "
 				 "killed", h->ms / 1000.0);
-	if (h->status >= 128)
-		return xasprintf("was killed by signal %d after %.1f s", h->status - 128,
-				 h->ms / 1000.0);
+	if (h->signo)
+		return xasprintf("was killed by signal %d after %.1f s", h->signo, h->ms / 1000.0);
 	return xasprintf("exited with status %d after %.1f s", h->status, h->ms / 1000.0);
 }
 
@@ -532,6 +531,37 @@ decided_headline(const struct check *c, const struct matcher *m, struct result *
 	}
 }
 
+/* The headline of a run whose host command ended before the lines after
+ * it: the first thread left waiting, what it waited for, how the command
+ * ended and what it said last. */
+static void
+host_ended_headline(const struct judge_input *in, struct result *r)
+{
+	const struct check *c = in->check;
+	const struct matcher *m = in->m;
+
+	for (size_t t = 0; t < c->nthreads; t++) {
+		const struct thread *th = &c->threads[t];
+		size_t i = m->pos[t], k = i;
+		if (i >= th->n || !th->steps[i].host)
+			continue;
+		while (k-- > 0 && th->steps[k].kind != STEP_HOST)
+			;
+		const struct host_run *h = host_of(in, t, k);
+		if (!h)
+			continue;
+		char *how = host_how(h, th->steps[k].host_s), *last = host_last_lines(h);
+		result_set(r, V_FAIL, "the command the check ran on the host (%.40s...) %s before it "
+			   "printed \"%s\"; %s%s", th->steps[k].text, how, step_text(&th->steps[i]),
+			   *last ? "its last lines: " : "it printed nothing", last);
+		free(how);
+		free(last);
+		return;
+	}
+	result_set(r, V_FAIL, "a command the check ran on the host ended before it printed what "
+		   "the stage expects");
+}
+
 /* The verdict and its headline, from the precedence rule. */
 static void
 decide(const struct judge_input *in, int failed, struct result *r)
@@ -581,10 +611,7 @@ decide(const struct judge_input *in, int failed, struct result *r)
 		decided_headline(c, m, r);
 		break;
 	case JR_HOST_ENDED:
-		cause = first_cause(r);
-		result_set(r, V_FAIL, "a command the check ran on the host ended before it printed "
-			   "what the stage expects: %s", cause);
-		free(cause);
+		host_ended_headline(in, r);
 		break;
 	case JR_OUTPUT_RIGHT:
 		first = result_first_failed(r);

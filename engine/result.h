@@ -97,6 +97,7 @@ struct result {
 	/* What was (or would be) booted: set once the build succeeded. */
 	char *kernel_path, *vmlinux_path, *initrd_path, *init_elf;
 	char *ssh_key;         /* the run's private key (a check's sshkey), or NULL */
+	int forward_port;      /* the host port of a check's forward (on 127.0.0.1), or 0 */
 	/* compare: the stage's kernel [0] against the lab's [1] (ncompare 2). */
 	struct kernel_timing compare[2];
 	int ncompare;
