@@ -240,7 +240,8 @@ main(void)
 			RC_PATH, status);
 
 	/* Step 3b: the SSH server. The network is up, if the script worked. */
-	start_dropbear();
+	if (start_dropbear() < 0)
+		fprintf(stderr, "init: dropbear was not started: no SSH server\n");
 
 	/* Step 4: the shell, in a child process. */
 	fflush(stdout);	/* nothing buffered must be copied into the child */
