@@ -1,0 +1,58 @@
+# Stage 09's ssh, twice at once: both checks pass, each with a host port of
+# its own; every port QEMU listened on was on 127.0.0.1; when the checks
+# have ended, nothing listens on those ports and no ssh or QEMU of theirs
+# is left.
+. tests/integration/lib.sh
+stage=09-ssh-in
+missing=$(missing_build "$stage")
+[ -z "$missing" ] || skip "no $missing yet (make dropbear)"
+command -v ssh >/dev/null || skip "no ssh (OpenSSH's client: make setup)"
+command -v ss >/dev/null || skip "no ss (iproute2)"
+
+"$LAB_RUNNER" check "$stage" --json --dir "solutions/$stage" >"$SCRATCH/a" 2>"$SCRATCH/a.err" &
+a=$!
+"$LAB_RUNNER" check "$stage" --json --dir "solutions/$stage" >"$SCRATCH/b" 2>"$SCRATCH/b.err" &
+b=$!
+# While they run: every TCP socket a QEMU listens on, with its address.
+while kill -0 $a 2>/dev/null || kill -0 $b 2>/dev/null; do
+	ss -Hltnp 2>/dev/null | grep 'qemu-system' >>"$SCRATCH/listening"
+	sleep 0.1
+done
+wait $a || { cat "$SCRATCH/a" "$SCRATCH/a.err"; fail "the first check"; }
+wait $b || { cat "$SCRATCH/b" "$SCRATCH/b.err"; fail "the second check"; }
+for r in a b; do
+	[ "$(json "$SCRATCH/$r" verdict)" = PASS ] || { cat "$SCRATCH/$r"; fail "check $r did not pass"; }
+done
+pa=$(json "$SCRATCH/a" forward_port)
+pb=$(json "$SCRATCH/b" forward_port)
+echo "host ports: $pa $pb"
+[ "$pa" -gt 0 ] && [ "$pb" -gt 0 ] || fail "a check had no forwarded port ($pa, $pb)"
+[ "$pa" != "$pb" ] || fail "the two checks had the same host port $pa"
+
+# QEMU listened on each port, on 127.0.0.1 and nowhere else.
+for p in $pa $pb; do
+	grep -q "127\.0\.0\.1:$p " "$SCRATCH/listening" ||
+		fail "no QEMU was seen listening on 127.0.0.1:$p while the checks ran"
+done
+if grep -v '127\.0\.0\.1:' "$SCRATCH/listening" | grep -q .; then
+	grep -v '127\.0\.0\.1:' "$SCRATCH/listening" | head -3
+	fail "a QEMU listened on an address other than 127.0.0.1"
+fi
+
+# Afterwards: nothing listens on either port, and no process of either run
+# (its ssh names the run's key, its QEMU the run's archive) is left.
+for p in $pa $pb; do
+	if ss -Hltn "sport = :$p" | grep -q .; then
+		ss -Hltnp "sport = :$p"
+		fail "something still listens on port $p after the check"
+	fi
+done
+for r in a b; do
+	dir=$(json "$SCRATCH/$r" run_dir)
+	[ -n "$dir" ] && [ -s "$dir/host-1.log" ] || fail "run $r: no host command output in '$dir'"
+	grep -q "^ssh-ok-" "$dir/host-1.log" || fail "run $r: the ssh's output has no answer"
+	if pgrep -af -- "$dir" | grep -v pgrep; then
+		fail "a process of run $r ($dir) is left"
+	fi
+done
+echo "ok: two checks at once, ports $pa and $pb on 127.0.0.1 only, nothing left"
