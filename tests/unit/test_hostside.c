@@ -6,15 +6,18 @@
  * the guest its key, read back as the kernel will read it.
  */
 #include "check.h"
+#include "hoststep.h"
 #include "initramfs.h"
 #include "match.h"
 #include "qemu.h"
 #include "sshkey.h"
 #include "unit.h"
 
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static int
 parse(struct check *c, const char *text, char *err, size_t n)
@@ -190,6 +193,117 @@ TEST(the_key_segment_is_what_sshd_wants)
 	CHECK_CONTAINS(err, "not an absolute path");
 }
 
+/* The lines a host command printed, joined with "|". */
+static void
+collect(void *ctx, size_t thread, const char *line)
+{
+	struct sb *got = ctx;
+	(void)thread;
+	sb_printf(got, "%s|", line);
+}
+
+/* The process pid has ended: no such process, or a zombie waiting for its
+ * new parent (the killed command's children go to PID 1) to reap it. */
+static int
+gone(int pid)
+{
+	char path[64], *stat = NULL;
+	int zombie = 0;
+
+	if (pid <= 0)
+		return 0;
+	for (int i = 0; i < 100 && kill(pid, 0) == 0; i++) {
+		snprintf(path, sizeof path, "/proc/%d/stat", pid);
+		if (read_file(path, &stat, NULL) == 0 && strchr(stat, ')'))
+			zombie = strchr(stat, ')')[2] == 'Z';
+		free(stat);
+		stat = NULL;
+		if (zombie)
+			return 1;
+		usleep(10000);
+	}
+	return kill(pid, 0) < 0;
+}
+
+/* Run command with limit seconds until it ends; its lines into got. */
+static void
+run_host(struct host_run *h, const char *command, int limit, struct sb *got)
+{
+	char err[256] = "", dir[] = "/tmp/lab-host-XXXXXX";
+	struct host_env env = {40123, "/k/id_ed25519", NULL};
+
+	CHECK(mkdtemp(dir) != NULL);
+	env.run_dir = dir;
+	char *log = xasprintf("%s/host-1.log", dir);
+	CHECK(host_start(h, 2, 5, command, limit, &env, log, err, sizeof err) == 0);
+	CHECK_STREQ(err, "");
+	while (host_read(h, collect, got))
+		usleep(10000);
+	remove(log);
+	free(log);
+	rmdir(dir);
+}
+
+TEST(a_host_command_runs_with_its_environment)
+{
+	struct host_run h;
+	struct sb got;
+
+	sb_init(&got);
+	run_host(&h, "echo \"$LAB_PORT $LAB_KEY\"; printf 'two\\nlast'; exit 3", 10, &got);
+	CHECK_STREQ(got.buf, "40123 /k/id_ed25519|two|last|");
+	CHECK(h.ended && h.status == 3 && !h.signo && !h.timed_out && !h.stopped);
+	CHECK(h.thread == 2 && h.step == 5);
+	char *last = host_last_lines(&h);
+	CHECK_STREQ(last, "40123 /k/id_ed25519 | two | last");
+	free(last);
+	host_release(&h);
+	sb_release(&got);
+}
+
+/* At its limit the command is killed with everything it started: the
+ * background sleep records its PID, and is gone afterwards. */
+TEST(a_host_command_is_killed_at_its_limit_with_its_group)
+{
+	struct host_run h;
+	struct sb got;
+	char *pidfile = xasprintf("/tmp/lab-host-bg.%d", (int)getpid());
+	char *cmd = xasprintf("sleep 100 & echo $! > %s; echo started; sleep 100", pidfile);
+	char *text = NULL;
+
+	sb_init(&got);
+	long long t0 = now_ms();
+	run_host(&h, cmd, 1, &got);
+	CHECK(now_ms() - t0 < 3000);
+	CHECK_STREQ(got.buf, "started|");
+	CHECK(h.ended && h.timed_out);
+	CHECK(read_file(pidfile, &text, NULL) == 0);
+	if (text)
+		CHECK(gone(atoi(text)));
+	free(text);
+	remove(pidfile);
+	free(pidfile);
+	free(cmd);
+	host_release(&h);
+	sb_release(&got);
+}
+
+/* A command still running when the run ends is stopped, and says so. */
+TEST(host_stop_kills_what_still_runs)
+{
+	struct host_run h;
+	char err[256] = "";
+	struct host_env env = {0, NULL, "/tmp"};
+
+	CHECK(host_start(&h, 0, 0, "sleep 100", 60, &env, "/dev/null", err, sizeof err) == 0);
+	CHECK(host_read(&h, NULL, NULL) == 1);
+	pid_t pid = h.pid;
+	host_stop(&h);
+	CHECK(h.ended && h.stopped && h.signo == SIGKILL);
+	CHECK(gone(pid));
+	host_release(&h);
+}
+
 int
 main(void)
 {
@@ -199,5 +313,8 @@ main(void)
 	RUN(host_lines_move_on_the_commands_output);
 	RUN(the_forward_is_on_127_0_0_1_only);
 	RUN(the_key_segment_is_what_sshd_wants);
+	RUN(a_host_command_runs_with_its_environment);
+	RUN(a_host_command_is_killed_at_its_limit_with_its_group);
+	RUN(host_stop_kills_what_still_runs);
 	return unit_summary();
 }
