@@ -73,7 +73,7 @@ boot_opts(const struct ctx *c, const struct stage *s, const struct result *r, st
 		return -1;
 	}
 	memset(qo, 0, sizeof(*qo));
-	qemu_opts_for_check(qo, chk, r->kernel_path, r->initrd_path, c->top, 0);
+	qemu_opts_for_check(qo, chk, r->kernel_path, r->initrd_path, r->disk_path, c->top, 0);
 	qo->run_dir = r->run_dir;   /* the responder's slots, as a check has them */
 	*qemu_log = xasprintf("%s/qemu.log", r->run_dir);
 	qo->stderr_log = *qemu_log;

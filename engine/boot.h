@@ -34,6 +34,7 @@ struct boot_job {
 	const char *kernel;          /* the Image */
 	const char *vmlinux;         /* its symbols (task offsets, kernel breakpoints) */
 	const char *initrd;          /* NULL: no initramfs */
+	const char *disk;            /* NULL: no disk (disk.h) */
 	const char *lab_top;         /* for the network responder */
 	const struct rundir *dir;    /* logs, gdb's script and socket */
 	const struct gdb_bp *bps;    /* one per check->gdb line */

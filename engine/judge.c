@@ -114,6 +114,47 @@ judge_answers(const struct judge_input *in, struct result *r)
 	}
 }
 
+/* ---------------------------------------------------------------- disk */
+
+/* Each `ondisk` line: the file, read out of the disk after the boot, holds
+ * its text (on any line). */
+static int
+judge_disk(const struct judge_input *in, struct result *r)
+{
+	const struct check *c = in->check;
+	int failed = 0;
+
+	for (size_t i = 0; i < c->nondisk; i++) {
+		const struct disk_expect *d = &c->ondisk[i];
+		const char *text = in->disk_text ? in->disk_text[i] : NULL;
+		char *want = xasprintf("%s holds %s", d->path, d->pat.text), *got;
+		int ok = 0;
+
+		if (!text) {
+			got = xstrdup(in->disk_why && in->disk_why[i] ? in->disk_why[i]
+				      : "it was not read");
+		} else {
+			char *copy = xstrdup(text), *save = NULL;
+			size_t s, e;
+			for (char *l = strtok_r(copy, "\n", &save); l && !ok; l = strtok_r(NULL, "\n", &save))
+				ok = pattern_find(&d->pat, l, 0, &s, &e);
+			free(copy);
+			size_t n = strcspn(text, "\n");
+			got = ok ? xstrdup("it does, on the disk after the boot")
+				: !*text ? xstrdup("the file is on the disk, but empty")
+				: xasprintf("the file on the disk holds '%.*s'%s", (int)(n > 60 ? 60 : n),
+					    text, n > 60 || text[n] ? "..." : "");
+		}
+		result_add_item(r, ok, ITEM_DISK, want, got);
+		if (!ok && d->pat.why)
+			strv_push(&r->advice, d->pat.why);
+		failed |= !ok;
+		free(want);
+		free(got);
+	}
+	return failed;
+}
+
 /* --------------------------------------------------------------- items */
 
 /* The text a step is known by in the report. */
@@ -333,6 +374,7 @@ judge_items(const struct judge_input *in, struct result *r)
 	judge_answers(in, r);
 	for (size_t i = before; i < r->nitems; i++)
 		failed |= !r->items[i].ok;
+	failed |= judge_disk(in, r);
 	if (c->exit_status >= 0) {
 		int ok = end->qemu_exited && end->qemu_status == c->exit_status;
 		char *want = xasprintf("QEMU exits with status %d", c->exit_status);
@@ -596,7 +638,7 @@ judge(const struct judge_input *in, struct result *r)
 		for (size_t i = 0; i < m->errors.n; i++)
 			strv_push(&r->guest_errors, m->errors.v[i]);
 		r->guest_errors_more = m->errors_more;
-		for (size_t i = 0; i < in->seen->diag.n; i++)
+		for (size_t i = 0; !in->check->no_diagnose && i < in->seen->diag.n; i++)
 			strv_push(&r->advice, diagnose_text(&in->seen->diag, i));
 	}
 	decide(in, failed, r);

@@ -94,6 +94,10 @@ struct judge_input {
 	const char *limit_note;
 	const char *uart;                 /* the boot's UART log, for answers */
 	size_t uart_len;
+	/* Per check->ondisk[i]: the file's text read out of the disk after
+	 * the boot, or NULL and why it could not be read. */
+	char *const *disk_text;
+	char *const *disk_why;
 };
 
 /* Items, advice and verdict into r (which may already hold build facts). */

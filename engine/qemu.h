@@ -16,6 +16,9 @@
  *                           connect while QEMU is still starting
  *   restrict=on             (network stages only) the guest reaches nothing
  *                           but QEMU's own DHCP and the lab's responder
+ *   -drive ...,format=raw   (disk stages only) the image is raw bytes to the
+ *                           guest: QEMU never reads it as qcow2 (which can
+ *                           name a backing file of the host to open)
  *
  * QEMU's own messages (its stderr: warnings such as "icount sleep
  * disabled and no active timers", or why it refused to start) go to a log
@@ -35,6 +38,8 @@
 struct qemu_opts {
 	const char *kernel;      /* Image */
 	const char *initrd;      /* NULL: no initramfs */
+	const char *disk;        /* NULL: no disk; else an image, attached raw as /dev/vda */
+	int disk_readonly;
 	const char *append;      /* extra kernel command line, may be NULL */
 	int memory_mb;
 	const char *gdb_socket;  /* NULL: no gdb, start running at once */
@@ -60,13 +65,13 @@ struct qemu {
 
 /*
  * The machine a check boots, from its settings (memory, append, clock,
- * network): the one place that says how they become QEMU's options, for
- * check, run and debug alike. kernel and initrd (NULL: none) are the
- * caller's; grading always counts instructions. Sets only those fields;
+ * network, disk): the one place that says how they become QEMU's options,
+ * for check, run and debug alike. kernel, initrd and disk (NULL: none) are
+ * the caller's; grading always counts instructions. Sets only those fields;
  * the caller adds gdb, the terminal or the logs.
  */
 void qemu_opts_for_check(struct qemu_opts *o, const struct check *c, const char *kernel,
-			 const char *initrd, const char *lab_top, int grading);
+			 const char *initrd, const char *disk, const char *lab_top, int grading);
 /* 1 if a line of QEMU's own log says something about the run (why it
  * stopped, what it refused); 0 for a warning, or its note of the signal
  * the runner stopped it with. Pure. */

@@ -29,6 +29,7 @@ static const struct {
 	[ITEM_EXIT] = {"exit", "FAILED", 0},
 	[ITEM_COMPARE] = {"compare", "FAILED", 0},
 	[ITEM_WITNESS] = {"witness", "FAILED", 1},
+	[ITEM_DISK] = {"disk", "FAILED", 1},
 };
 
 const char *
@@ -123,6 +124,7 @@ result_release(struct result *r)
 	free(r->kernel_path);
 	free(r->vmlinux_path);
 	free(r->initrd_path);
+	free(r->disk_path);
 	free(r->init_elf);
 	for (int i = 0; i < r->ncompare; i++)
 		kernel_timing_release(&r->compare[i]);

@@ -35,6 +35,7 @@ enum item_kind {
 	ITEM_EXIT,      /* QEMU's exit status */
 	ITEM_COMPARE,   /* the stage's kernel against another */
 	ITEM_WITNESS,   /* a fact of the witness's record: who wrote, ran, reaped */
+	ITEM_DISK,      /* a file on the disk after the boot (ondisk) */
 	ITEM_KINDS
 };
 
@@ -95,6 +96,7 @@ struct result {
 	char nonce[9];         /* this run's fresh value ("" before the check was read) */
 	/* What was (or would be) booted: set once the build succeeded. */
 	char *kernel_path, *vmlinux_path, *initrd_path, *init_elf;
+	char *disk_path;       /* the disk image booted (disk.h), or NULL */
 	/* compare: the stage's kernel [0] against the lab's [1] (ncompare 2). */
 	struct kernel_timing compare[2];
 	int ncompare;
