@@ -92,7 +92,9 @@ disk_read(const struct disk_read_job *j, char **text, char *err, size_t errlen)
 		struct sandbox box = {.work = dir, .ro = NULL, .hide = j->top};
 		sandbox_wrap(&argv, &box);
 	}
-	strv_push(&argv, "debugfs");
+	/* In /usr/sbin, which a user's PATH (and the sandbox's) leaves out. */
+	strv_push(&argv, is_file("/usr/sbin/debugfs") ? "/usr/sbin/debugfs"
+		  : is_file("/sbin/debugfs") ? "/sbin/debugfs" : "debugfs");
 	strv_pushf(&argv, "-R");
 	strv_pushf(&argv, "dump %s %s", j->path, out);
 	strv_push(&argv, j->image);

@@ -130,6 +130,16 @@ judge_disk(const struct judge_input *in, struct result *r)
 		char *want = xasprintf("%s holds %s", d->path, d->pat.text), *got;
 		int ok = 0;
 
+		if (!matcher_complete(in->m)) {
+			/* What writes the file (a command typed) may never have run. */
+			got = xstrdup("not checked: the boot's output was not complete, so what "
+				      "writes it may not have run");
+			result_add_item(r, 0, ITEM_DISK, want, got);
+			failed = 1;
+			free(want);
+			free(got);
+			continue;
+		}
 		if (!text) {
 			got = xstrdup(in->disk_why && in->disk_why[i] ? in->disk_why[i]
 				      : "it was not read");
@@ -517,7 +527,13 @@ decide(const struct judge_input *in, int failed, struct result *r)
 			   "QEMU stopped before the machine started: %s", seen->qemu_said);
 		break;
 	case JR_FORBIDDEN:
-		result_set(r, V_FAIL, "this must not appear: \"%s\"", c->reject[m->reject_hit].text);
+		/* A pattern says little to a learner: the line itself says more. */
+		if (c->reject[m->reject_hit].is_regex && m->reject_line)
+			result_set(r, V_FAIL, "the guest printed a line that must not appear: \"%.160s\"",
+				   m->reject_line);
+		else
+			result_set(r, V_FAIL, "this must not appear: \"%s\"",
+				   c->reject[m->reject_hit].text);
 		break;
 	case JR_FLOOD:
 		result_set(r, V_FAIL, "the guest printed more than %llu MiB without the output the "
