@@ -147,6 +147,7 @@ compare_kernels(struct run *x)
 	r->compare[0].initrd = c->build || x->o->initramfs ? x->cpio : NULL;
 	r->compare[1].label = xstrdup(c->compare);
 	r->compare[1].initrd = other ? other : r->compare[0].initrd;
+	r->compare_builtin = !r->compare[0].initrd;
 	lab_kernel(x->top, c->compare, &r->compare[1].image, &r->compare[1].vmlinux);
 	if (!is_file(r->compare[1].image)) {
 		r->ncompare = 1;

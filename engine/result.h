@@ -101,6 +101,7 @@ struct result {
 	struct kernel_timing compare[2];
 	int ncompare;
 	int compare_boots;
+	int compare_builtin;   /* the stage's kernel has the archive built in */
 };
 
 /* Set the verdict and its one-sentence headline (printf-like); returns v. */

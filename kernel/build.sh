@@ -267,10 +267,11 @@ elif [ ! -e "$out/.source" ] && [ -e "$out/.built" ]; then
 	fi
 fi
 mkdir -p "$out"
-# On the lab kernel, the learner's fragment comes after the lab's own.
+# On the lab kernel, the learner's fragment comes after the lab's own (kept
+# beside the folder: starting from the lab kernel's build replaces it).
 if [ "$config" = leaner ] && [ "$lbase" = lab ]; then
-	cat "$top/kernel/lab.config" "$frag" >"$out/.fragment-combined"
-	frag=$out/.fragment-combined
+	cat "$top/kernel/lab.config" "$frag" >"$out.fragment"
+	frag=$out.fragment
 fi
 
 # One build at a time in a folder: a second one waits here (the lock goes
