@@ -150,10 +150,19 @@ cmd_run(struct ctx *c, const struct args *a)
 	       "clock on the wall clock. The UART is this terminal: type to the guest.\n"
 	       "To quit QEMU: press Ctrl-A, then X.\n\n", s->name, chk.memory_mb,
 	       chk.append ? ", the kernel command line with " : "", chk.append ? chk.append : "");
+	if (!r.initrd_path)
+		printf("No -initrd: the kernel boots with the archive built into it.\n");
+	if (r.disk_path)
+		printf("The disk (/dev/vda in the guest) is %s, a copy made by this run's make.\n",
+		       r.disk_path);
 	fflush(stdout);
 	rc = foreground(c, qargv.v, qemu_log);
 	strv_release(&qargv);
 	printf("\nQEMU has stopped.\n");
+	if (r.disk_path)
+		printf("The disk, as the guest left it: %s\n"
+		       "(/usr/sbin/debugfs -R 'ls -l /' %s lists its files.)\n", r.disk_path,
+		       r.disk_path);
 	print_qemu_said(qemu_log);
 	check_release(&chk);
 	free(qemu_log);
