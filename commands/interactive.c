@@ -82,7 +82,7 @@ boot_opts(const struct ctx *c, const struct stage *s, const struct result *r, st
 		return -1;
 	}
 	memset(qo, 0, sizeof(*qo));
-	qemu_opts_for_check(qo, chk, r->kernel_path, r->initrd_path, c->top, 0);
+	qemu_opts_for_check(qo, chk, r->kernel_path, r->initrd_path, r->disk_path, c->top, 0);
 	qo->forward_host = fwd->host_port;
 	qo->run_dir = r->run_dir;   /* the responder's slots, as a check has them */
 	*qemu_log = xasprintf("%s/qemu.log", r->run_dir);
@@ -179,11 +179,20 @@ cmd_run(struct ctx *c, const struct args *a)
 	       "To quit QEMU: press Ctrl-A, then X.\n\n", s->name, chk.memory_mb,
 	       chk.append ? ", the kernel command line with " : "", chk.append ? chk.append : "");
 	print_forward(&chk, &fwd, &r);
+	if (!r.initrd_path)
+		printf("No -initrd: the kernel boots with the archive built into it.\n");
+	if (r.disk_path)
+		printf("The disk (/dev/vda in the guest) is %s, a copy made by this run's make.\n",
+		       r.disk_path);
 	fflush(stdout);
 	rc = foreground(c, qargv.v, qemu_log);
 	forward_release(&fwd);
 	strv_release(&qargv);
 	printf("\nQEMU has stopped.\n");
+	if (r.disk_path)
+		printf("The disk, as the guest left it: %s\n"
+		       "(/usr/sbin/debugfs -R 'ls -l /' %s lists its files.)\n", r.disk_path,
+		       r.disk_path);
 	print_qemu_said(qemu_log);
 	check_release(&chk);
 	free(qemu_log);

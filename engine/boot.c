@@ -108,7 +108,7 @@ qemu_options(const struct boot *b, const struct boot_job *j, int early, int port
 	struct sb line;
 
 	memset(qo, 0, sizeof(*qo));
-	qemu_opts_for_check(qo, c, j->kernel, j->initrd, j->lab_top, j->grading);
+	qemu_opts_for_check(qo, c, j->kernel, j->initrd, j->disk, j->lab_top, j->grading);
 	qo->gdb_fd = b->gdb_fd;
 	qo->gdb_running = early;
 	qo->stderr_log = j->dir->qemu_log;

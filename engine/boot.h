@@ -42,6 +42,7 @@ struct boot_job {
 	const char *kernel;          /* the Image */
 	const char *vmlinux;         /* its symbols (task offsets, kernel breakpoints) */
 	const char *initrd;          /* NULL: no initramfs */
+	const char *disk;            /* NULL: no disk (disk.h) */
 	const char *lab_top;         /* for the network responder */
 	const char *ssh_key;         /* the run's private key (sshkey), or NULL */
 	const struct rundir *dir;    /* logs, gdb's script and socket */

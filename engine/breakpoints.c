@@ -31,31 +31,22 @@ resolve_kernel(struct gdb_bp *b, const char *sym, const unsigned char *kdata, si
 }
 
 /* A user line: the first of the alternatives ("main|main.main") the
- * program has, at its second instruction (elf_next_insn() says why). */
+ * program (data, size; called name in messages) has, at its second
+ * instruction (elf_next_insn() says why). */
 static void
-resolve_user(struct gdb_bp *b, const struct gdb_expect *g, const struct initramfs *archive)
+resolve_in(struct gdb_bp *b, const struct gdb_expect *g, const unsigned char *data, size_t size,
+	   const char *name)
 {
-	const struct cpio_entry *e = NULL;
 	char *alts = xstrdup(g->symbols), *save = NULL;
 	char *first = strtok_r(alts, "|", &save);
 	enum elf_sym rc = ELF_SYM_ABSENT;
 
-	/* Follow symlinks inside the archive (bin/sh -> busybox). */
-	if (archive)
-		initramfs_resolve(archive, g->elf, &e, NULL, 0);
-	if (!e) {
-		b->symbol = xstrdup(first ? first : g->symbols);
-		b->problem = xasprintf("the archive has no /%s, so its %s could not be watched",
-				       g->elf, b->symbol);
-		free(alts);
-		return;
-	}
 	for (char *s = first; s; s = strtok_r(NULL, "|", &save)) {
 		uint64_t addr, next;
-		rc = elf_symbol(e->data, e->size, s, &addr);
+		rc = elf_symbol(data, size, s, &addr);
 		if (rc == ELF_SYM_FOUND) {
 			b->symbol = xstrdup(s);
-			b->addr = elf_next_insn(e->data, e->size, addr, &next) == 0 ? next : addr;
+			b->addr = elf_next_insn(data, size, addr, &next) == 0 ? next : addr;
 			break;
 		}
 		if (rc != ELF_SYM_ABSENT)
@@ -64,20 +55,69 @@ resolve_user(struct gdb_bp *b, const struct gdb_expect *g, const struct initramf
 	if (!b->symbol)
 		b->symbol = xstrdup(first ? first : g->symbols);
 	if (rc == ELF_SYM_ABSENT)
-		b->problem = xasprintf("/%s has no function %s: the program never calls it (or it "
-				       "was not linked in)", g->elf, b->symbol);
+		b->problem = xasprintf("%s has no function %s: the program never calls it (or it "
+				       "was not linked in)", name, b->symbol);
 	else if (rc == ELF_SYM_NOT_ELF)
-		b->problem = xasprintf("cannot read the symbols of /%s (stripped, or not a 64-bit "
-				       "RISC-V program): build it with -g and do not strip it", g->elf);
+		b->problem = xasprintf("cannot read the symbols of %s (stripped, or not a 64-bit "
+				       "RISC-V program): build it with -g and do not strip it", name);
 	else if (rc == ELF_SYM_PIE)
-		b->problem = xasprintf("/%s is position independent (PIE), so gdb cannot know where "
-				       "%s will be: link it with -static -no-pie", g->elf, b->symbol);
+		b->problem = xasprintf("%s is position independent (PIE), so gdb cannot know where "
+				       "%s will be: link it with -static -no-pie", name, b->symbol);
 	free(alts);
+}
+
+/* The first name of "a|b", for a line that cannot be set at all. */
+static void
+unresolved(struct gdb_bp *b, const struct gdb_expect *g, char *problem)
+{
+	size_t n = strcspn(g->symbols, "|");
+	b->symbol = xstrndup(g->symbols, n);
+	b->problem = problem;
+}
+
+/* A program in the archive (symlinks inside it followed: bin/sh -> busybox). */
+static void
+resolve_user(struct gdb_bp *b, const struct gdb_expect *g, const struct initramfs *archive)
+{
+	const struct cpio_entry *e = NULL;
+
+	if (archive)
+		initramfs_resolve(archive, g->elf, &e, NULL, 0);
+	if (!e) {
+		unresolved(b, g, xasprintf("the archive has no /%s, so its %.*s could not be "
+					   "watched", g->elf, (int)strcspn(g->symbols, "|"),
+					   g->symbols));
+		return;
+	}
+	char *name = xasprintf("/%s", g->elf);
+	resolve_in(b, g, e->data, e->size, name);
+	free(name);
+}
+
+/* A program of the build folder ("./rootfs/sbin/init": on a disk, or in an
+ * archive built into the kernel), a regular file really inside it. */
+static void
+resolve_built(struct gdb_bp *b, const struct gdb_expect *g, const char *build_dir)
+{
+	char *path = build_dir ? file_inside(build_dir, g->elf + 2) : NULL;
+	const unsigned char *data = NULL;
+	size_t size = 0;
+
+	if (!path || map_file(path, &data, &size) < 0) {
+		unresolved(b, g, xasprintf("the build left no program %s (a file of the folder, "
+					   "not a link), so its %.*s could not be watched", g->elf,
+					   (int)strcspn(g->symbols, "|"), g->symbols));
+		free(path);
+		return;
+	}
+	resolve_in(b, g, data, size, g->elf);
+	unmap_file(data, size);
+	free(path);
 }
 
 struct gdb_bp *
 breakpoints_resolve(const struct check *c, const struct initramfs *archive, const char *vmlinux,
-		    size_t *n)
+		    const char *build_dir, size_t *n)
 {
 	struct gdb_bp *bps = xcalloc(c->ngdb + 1, sizeof(*bps));
 	/* The booted kernel's vmlinux, mapped once, at the first kernel line. */
@@ -88,6 +128,10 @@ breakpoints_resolve(const struct check *c, const struct initramfs *archive, cons
 	for (size_t i = 0; i < c->ngdb; i++) {
 		const struct gdb_expect *g = &c->gdb[i];
 		bps[i].want = g;
+		if (gdb_elf_in_build(g)) {
+			resolve_built(&bps[i], g, build_dir);
+			continue;
+		}
 		if (strcmp(g->elf, "vmlinux")) {
 			resolve_user(&bps[i], g, archive);
 			continue;

@@ -2,7 +2,8 @@
  * breakpoints.h: where gdb must stop for each `gdb` line of a check.
  *
  * Every line becomes an address, read from the ELF symbols of the program
- * it names (init, little_shell, bin/sh -> busybox: static and -no-pie, so
+ * it names (init, little_shell, bin/sh -> busybox in the archive, or
+ * ./PATH in the build folder: static and -no-pie, so
  * the address in the file is the address at run time) or of the booted
  * kernel's vmlinux (after it was built, for a learner's kernel): gdb is
  * never asked to find a name, because a name it cannot find would run the
@@ -21,9 +22,10 @@
 #include "gdb.h"
 #include "initramfs.h"
 
-/* One gdb_bp per c->gdb[i], in order. archive may be NULL (none booted). */
+/* One gdb_bp per c->gdb[i], in order. archive may be NULL (none booted);
+ * build_dir is the folder make ran in, for "./PATH" lines (NULL: none). */
 struct gdb_bp *breakpoints_resolve(const struct check *c, const struct initramfs *archive,
-				   const char *vmlinux, size_t *n);
+				   const char *vmlinux, const char *build_dir, size_t *n);
 /* Every breakpoint is in user space: the kernel may boot while gdb starts. */
 int breakpoints_user_only(const struct gdb_bp *bps, size_t n);
 void breakpoints_release(struct gdb_bp *bps, size_t n);

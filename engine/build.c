@@ -507,7 +507,9 @@ build_make(const struct build_job *j, struct result *r)
 	 * make every time (the kernel script knows when nothing changed). */
 	int kernel = j->check->kernel == KERNEL_LEARNER;
 	long long limit = kernel ? KERNEL_BUILD_TIMEOUT : BUILD_TIMEOUT;
-	char *cached = kernel ? NULL : cache_path(j);
+	/* Only an archive is kept: a stage that makes more (a disk) runs make. */
+	int archive_only = j->check->build && !j->check->disk;
+	char *cached = kernel || !archive_only ? NULL : cache_path(j);
 	if (cached && is_file(cached) && copy_file(cached, j->cpio, 0644) == 0) {
 		char note[] = "lab-runner: these files were built before; "
 			      "the archive made then is used\n";
@@ -522,16 +524,16 @@ build_make(const struct build_job *j, struct result *r)
 		for (size_t i = 0; i < 2 && rc == 0; i++) {
 			char *f = xasprintf("%s/%s", j->src, made[i]);
 			if (!is_file(f)) {
-				result_set(r, V_ERROR, "make finished but left no %s beside "
-					   "initramfs.cpio: this stage boots the kernel your "
-					   "Makefile builds (see steps/%s/starter/Makefile)",
+				result_set(r, V_ERROR, "make finished but left no %s in the "
+					   "folder: this stage boots the kernel your Makefile "
+					   "builds (see steps/%s/starter/Makefile)",
 					   made[i], j->stage->name);
 				rc = -1;
 			}
 			free(f);
 		}
 	}
-	if (rc == 0 && !is_file(j->cpio)) {
+	if (rc == 0 && j->check->build && !is_file(j->cpio)) {
 		result_set(r, V_ERROR, "make finished but made no initramfs.cpio: the Makefile's "
 			   "default target must pack it "
 			   "(cpio -o -H newc < file_list.txt > initramfs.cpio)");

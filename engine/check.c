@@ -29,10 +29,10 @@ struct parse {
 	int line;
 	char *err;
 	size_t errlen;
-	unsigned long long seen;  /* settings given already: bit i for directives[i] */
+	unsigned long long seen; /* settings given already: bit i for directives[i] */
 	/* The pattern the line before made, for `explain`: its kind, its
 	 * thread and its index (the arrays move as they grow). */
-	enum { LAST_NONE, LAST_EXPECT, LAST_ANYWHERE, LAST_REJECT, LAST_SEND } last_kind;
+	enum { LAST_NONE, LAST_EXPECT, LAST_ANYWHERE, LAST_REJECT, LAST_SEND, LAST_ONDISK } last_kind;
 	size_t last_thread, last_idx;
 	int sources_line;
 	int sshkey_line;
@@ -171,6 +171,24 @@ d_clock(struct parse *p, const char *v)
 	return 0;
 }
 
+/* A path inside a folder or an image: relative words only, no "..", no
+ * empty or "." part (what it names cannot leave the folder by its name). */
+static int
+plain_path(const char *path)
+{
+	if (!*path)
+		return 0;
+	for (const char *s = path; *s; ) {
+		size_t n = strcspn(s, "/");
+		if (n == 0 || (n == 1 && s[0] == '.') || (n == 2 && s[0] == '.' && s[1] == '.'))
+			return 0;
+		s += n;
+		if (*s == '/' && *++s == '\0')
+			return 0;
+	}
+	return 1;
+}
+
 static int
 d_compare(struct parse *p, const char *v)
 {
@@ -188,11 +206,82 @@ d_compare(struct parse *p, const char *v)
 			rc = parse_int(p, w[i] + 6, 1, 15, &p->c->compare_boots);
 		else if (!strcmp(w[i], "smaller"))
 			p->c->compare_smaller = 1;
-		else
-			rc = fail(p, "compare takes boots=N and smaller, not '%s'", w[i]);
+		else if (!strncmp(w[i], "initrd=", 7) && plain_path(w[i] + 7)) {
+			free(p->c->compare_initrd);
+			p->c->compare_initrd = xstrdup(w[i] + 7);
+		} else
+			rc = fail(p, "compare takes boots=N, smaller and initrd=FILE (a file of the "
+				  "build folder), not '%s'", w[i]);
 	}
 	checkline_words_free(w);
 	return rc;
+}
+
+static int
+d_disk(struct parse *p, const char *v)
+{
+	/* disk FILE [readonly] */
+	size_t n;
+	char **w = checkline_words(v, &n);
+	int rc = 0;
+	if (n < 1 || n > 2 || (n == 2 && strcmp(w[1], "readonly")))
+		rc = fail(p, "disk takes a file of the build folder and, if the guest must not "
+			  "write it, readonly: disk root.img [readonly]");
+	else if (!plain_path(w[0]))
+		rc = fail(p, "disk names a file inside the build folder, as a relative path "
+			  "without '..' ('%s')", w[0]);
+	else {
+		p->c->disk = xstrdup(w[0]);
+		p->c->disk_readonly = n == 2;
+	}
+	checkline_words_free(w);
+	return rc;
+}
+
+static int
+d_ondisk(struct parse *p, const char *v)
+{
+	/* ondisk /PATH TEXT: the path is the first word, the rest a pattern. */
+	char msg[256];
+	size_t n = strcspn(v, " \t");
+	const char *text = v + n;
+	while (*text == ' ' || *text == '\t')
+		text++;
+	char *path = xstrndup(v, n);
+	if (path[0] != '/' || !plain_path(path + 1) || !*text) {
+		free(path);
+		return fail(p, "ondisk takes an absolute path inside the disk image and the text "
+			    "the file must hold: ondisk /root/proof {nonce}");
+	}
+	if (!p->c->disk) {
+		free(path);
+		return fail(p, "ondisk reads the stage's disk: a 'disk FILE' line comes first");
+	}
+	struct check *c = p->c;
+	c->ondisk = xrealloc(c->ondisk, (c->nondisk + 1) * sizeof(*c->ondisk));
+	struct disk_expect *d = &c->ondisk[c->nondisk];
+	memset(d, 0, sizeof(*d));
+	d->path = path;
+	d->line = p->line;
+	if (pattern_init(&d->pat, text, msg, sizeof(msg)) < 0) {
+		free(path);
+		return fail(p, "%s", msg);
+	}
+	c->nondisk++;
+	p->last_kind = LAST_ONDISK;
+	p->last_idx = c->nondisk - 1;
+	return 0;
+}
+
+static int
+d_diagnose(struct parse *p, const char *v)
+{
+	static const char *const words[] = {"builtin", "none", NULL};
+	int i;
+	if (one_of(p, "diagnose", v, words, &i) < 0)
+		return -1;
+	p->c->no_diagnose = i == 1;
+	return 0;
 }
 
 static struct step *
@@ -362,8 +451,10 @@ d_explain(struct parse *p, const char *v)
 		pat = &c->anywhere[p->last_idx];
 	else if (p->last_kind == LAST_REJECT)
 		pat = &c->reject[p->last_idx];
+	else if (p->last_kind == LAST_ONDISK)
+		pat = &c->ondisk[p->last_idx].pat;
 	if (!pat)
-		return fail(p, "explain comes right after an expect, anywhere or reject line: "
+		return fail(p, "explain comes right after an expect, anywhere, reject or ondisk line: "
 			    "it tells the learner what that line's failure means");
 	if (pat->why)
 		return fail(p, "that line is explained already");
@@ -508,6 +599,9 @@ d_gdb(struct parse *p, const char *v)
 	}
 	g.elf = xstrdup(w[0][0] == '/' ? w[0] + 1 : w[0]);
 	g.symbols = xstrdup(w[1]);
+	if (gdb_elf_in_build(&g) && !plain_path(g.elf + 2))
+		rc = fail(p, "a gdb ELF of the build folder is ./PATH, a relative path without "
+			  "'..' ('%s')", w[0]);
 	for (size_t i = 2; i < n && rc == 0; i++) {
 		const char *a = w[i];
 		if (!strcmp(a, "pid=1"))
@@ -731,6 +825,8 @@ static const struct directive {
 	{"clock", d_clock, 0, 1},
 	{"compare", d_compare, 0, 1},
 	{"compile", d_compile, 1, 0},
+	{"diagnose", d_diagnose, 0, 1},
+	{"disk", d_disk, 0, 1},
 	{"exit", d_exit, 0, 1},
 	{"forward", d_forward, 0, 1},
 	{"expect", d_expect, 0, 0},
@@ -744,6 +840,7 @@ static const struct directive {
 	{"memory", d_memory, 0, 1},
 	{"network", d_network, 0, 1},
 	{"once", d_once, 0, 0},
+	{"ondisk", d_ondisk, 0, 0},
 	{"points", d_points, 0, 1},
 	{"prompt", d_prompt, 0, 0},
 	{"reject", d_reject, 0, 0},
@@ -948,6 +1045,12 @@ check_release(struct check *c)
 		}
 	}
 	free(c->answers);
+	for (size_t i = 0; i < c->nondisk; i++) {
+		free(c->ondisk[i].path);
+		pattern_release(&c->ondisk[i].pat);
+	}
+	free(c->ondisk);
+	free(c->disk);
 	for (size_t i = 0; i < c->nwrules; i++) {
 		struct wrule *w = &c->wrules[i];
 		free(w->who.program);
@@ -964,6 +1067,7 @@ check_release(struct check *c)
 	free(c->compile);
 	free(c->append);
 	free(c->compare);
+	free(c->compare_initrd);
 	free(c->title);
 	free(c->path);
 	memset(c, 0, sizeof(*c));
@@ -1004,4 +1108,16 @@ check_read_title(const char *path, char **title, char *err, size_t errlen)
 	}
 	free(text);
 	return rc;
+}
+
+int
+check_runs_make(const struct check *c)
+{
+	return c->build || c->kernel == KERNEL_LEARNER || c->disk;
+}
+
+int
+gdb_elf_in_build(const struct gdb_expect *g)
+{
+	return !strncmp(g->elf, "./", 2);
 }

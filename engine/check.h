@@ -48,7 +48,8 @@ struct thread {
 };
 
 struct gdb_expect {
-	char *elf;                 /* "init", "little_shell", or "vmlinux" */
+	char *elf;                 /* "init", "little_shell" (in the archive), "vmlinux",
+				    * or "./PATH" (a file of the build folder) */
 	char *symbols;             /* "main|main.main" */
 	int pid_is_1;              /* pid=1 */
 	int pid_not_1;             /* pid!=1 */
@@ -96,6 +97,13 @@ struct wrule {
 	int line;
 };
 
+/* `ondisk PATH TEXT`: after the boot, file PATH of the disk image holds TEXT. */
+struct disk_expect {
+	char *path;                /* "/root/proof", a path inside the image */
+	struct pattern pat;        /* what its contents must match */
+	int line;
+};
+
 struct compile_rule {
 	char *output;              /* "init" */
 	char **sources;            /* NULL-terminated */
@@ -117,6 +125,13 @@ struct check {
 	char *compare;             /* compare KCONFIG: time the stage's kernel against it */
 	int compare_boots;         /*   boots=N, per kernel */
 	int compare_smaller;       /*   smaller: the stage's kernel must take less memory */
+	char *compare_initrd;      /*   initrd=FILE: the other kernel boots this archive of
+				    *   the build folder (the stage's is built in); NULL:
+				    *   both boot the stage's archive */
+	char *disk;                /* disk FILE: a file of the build folder, the guest's
+				    * /dev/vda; NULL: no disk */
+	int disk_readonly;         /*   readonly: the guest cannot write it */
+	int no_diagnose;           /* diagnose none: no built-in advice from kernel messages */
 	char nonce[9];
 
 	struct thread *threads;
@@ -127,6 +142,8 @@ struct check {
 	size_t ngdb;
 	struct answer *answers;
 	size_t nanswers;
+	struct disk_expect *ondisk;
+	size_t nondisk;
 	struct wrule *wrules;      /* by, runs, witness: judged on the witness's record */
 	size_t nwrules;
 	char **sources;            /* NULL-terminated, may be NULL */
@@ -147,6 +164,14 @@ int check_parse(struct check *c, const char *path, const char *nonce,
 int check_parse_text(struct check *c, const char *name, const char *text,
 		     const char *nonce, char *err, size_t errlen);
 void check_release(struct check *c);
+
+/* 1 if a check of this stage runs the folder's make: it builds the archive
+ * (initramfs build), the kernel (kernel learner) or the disk (disk FILE). */
+int check_runs_make(const struct check *c);
+
+/* 1 if a gdb line's ELF is a file of the build folder ("./rootfs/sbin/init")
+ * rather than a program in the archive or vmlinux. */
+int gdb_elf_in_build(const struct gdb_expect *g);
 
 /*
  * The title a check file gives, read by the parser's own rules for a line

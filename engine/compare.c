@@ -36,8 +36,8 @@ stamp_us(const char *line)
  * boot fell short (why in `why`), -1 when interrupted.
  */
 static int
-one_boot(const struct compare_job *j, const char *image, long long *wall_ms, long *kernel_us,
-	 char *why, size_t whylen)
+one_boot(const struct compare_job *j, const struct kernel_timing *k, long long *wall_ms,
+	 long *kernel_us, char *why, size_t whylen)
 {
 	struct qemu q;
 	struct qemu_opts qo = {0};
@@ -45,8 +45,8 @@ one_boot(const struct compare_job *j, const char *image, long long *wall_ms, lon
 	char buf[8192];
 	int rc = 1;
 
-	qo.kernel = image;
-	qo.initrd = j->initrd;
+	qo.kernel = k->image;
+	qo.initrd = k->initrd;
 	qo.append = j->append;
 	qo.memory_mb = j->memory_mb;
 	qo.real_clock = 0;   /* count instructions: the guest's clock is the kernel's work */
@@ -161,7 +161,7 @@ compare_boot_times(const struct compare_job *j, struct kernel_timing *t, int n)
 				continue;   /* it fell short once: it will again */
 			long long w;
 			long us;
-			int rc = one_boot(j, t[k].image, &w, &us, why, sizeof(why));
+			int rc = one_boot(j, &t[k], &w, &us, why, sizeof(why));
 			if (rc < 0)
 				return -1;
 			if (rc > 0) {

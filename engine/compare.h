@@ -1,5 +1,5 @@
 /*
- * compare.h: boot one initramfs on several kernels and time each.
+ * compare.h: boot one system on several kernels and time each.
  *
  * Stage 06 asks what removing drivers bought. For each kernel the runner
  * takes two sizes: the Image's (the file QEMU loads) and the kernel's in
@@ -33,6 +33,8 @@ struct kernel_timing {
 	char *label;            /* "yours", "defconfig" (set by the caller) */
 	char *image;            /* the Image booted (set by the caller) */
 	char *vmlinux;          /* its ELF, for the size in memory (set by the caller) */
+	const char *initrd;     /* the archive it boots (set by the caller); NULL: none,
+				 * the archive is built into the Image (stage 08) */
 	long long image_bytes;
 	long long memory_bytes; /* -1: vmlinux unreadable */
 	int boots;              /* boots that reached "Run /init" */
@@ -43,7 +45,6 @@ struct kernel_timing {
 };
 
 struct compare_job {
-	const char *initrd;     /* the archive both kernels boot */
 	const char *append;     /* extra kernel command line, or NULL */
 	int memory_mb;
 	int boots;              /* per kernel */

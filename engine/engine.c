@@ -11,6 +11,7 @@
 #include "boot.h"
 #include "breakpoints.h"
 #include "build.h"
+#include "disk.h"
 #include "initcheck.h"
 #include "initramfs.h"
 #include "judge.h"
@@ -41,6 +42,7 @@ struct run {
 	char *learner;         /* the folder checked, or NULL */
 	char *cpio, *kernel, *vmlinux;
 	char *ssh_key;          /* the run's private key (sshkey), or NULL */
+	char *disk;             /* the disk image (disk.h), or NULL */
 	struct initramfs archive;
 	int have_archive;
 	struct gdb_bp *bps;
@@ -126,16 +128,28 @@ compare_kernels(struct run *x)
 {
 	struct result *r = x->r;
 	struct check *c = &x->check;
-	struct compare_job j = {x->cpio, c->append, c->memory_mb, c->compare_boots, 30,
-				x->o->sigfd};
+	struct compare_job j = {c->append, c->memory_mb, c->compare_boots, 30, x->o->sigfd};
 	char a[32], b[32];
+	/* The stage's kernel boots what the check booted; the other one the
+	 * same archive, or, where the stage's is built into its Image, the
+	 * same system packed as a file (compare ... initrd=FILE). */
+	char *other = c->compare_initrd ? file_inside(x->dir.src, c->compare_initrd) : NULL;
+
+	if (c->compare_initrd && !other) {
+		strv_pushf(&r->advice, "no %s in the folder after make, to boot on the %s kernel: "
+			   "the comparison was left out", c->compare_initrd, c->compare);
+		return;
+	}
 
 	r->ncompare = 2;
 	r->compare_boots = c->compare_boots;
 	r->compare[0].label = xstrdup("yours");
 	r->compare[0].image = xstrdup(x->kernel);
 	r->compare[0].vmlinux = xstrdup(x->vmlinux);
+	r->compare[0].initrd = c->build || x->o->initramfs ? x->cpio : NULL;
 	r->compare[1].label = xstrdup(c->compare);
+	r->compare[1].initrd = other ? other : r->compare[0].initrd;
+	r->compare_builtin = !r->compare[0].initrd;
 	lab_kernel(x->top, c->compare, &r->compare[1].image, &r->compare[1].vmlinux);
 	if (!is_file(r->compare[1].image)) {
 		r->ncompare = 1;
@@ -143,7 +157,10 @@ compare_kernels(struct run *x)
 		strv_pushf(&r->advice, "no %s kernel to compare with: 'make kernel KCONFIG=%s' builds it",
 			   c->compare, c->compare);
 	}
-	if (compare_boot_times(&j, r->compare, r->ncompare) < 0) {
+	int rc = compare_boot_times(&j, r->compare, r->ncompare);
+	r->compare[0].initrd = r->compare[1].initrd = NULL;   /* not the result's */
+	free(other);
+	if (rc < 0) {
 		r->interrupted = 1;
 		result_set(r, V_ERROR, "interrupted");
 		return;
@@ -316,7 +333,7 @@ pick_kernel(struct run *x)
 			free(why);
 			return -1;
 		}
-		if (o->initramfs || !c->build) {
+		if (o->initramfs || !check_runs_make(c)) {
 			result_set(r, V_ERROR, "this stage boots the kernel its folder's Makefile builds: "
 				   "check it with --dir (or add --kernel lab|defconfig to boot %s on "
 				   "a kernel of the lab)", o->initramfs ? o->initramfs : "it");
@@ -352,7 +369,12 @@ build(struct run *x)
 	const struct check_opts *o = x->o;
 	struct result *r = x->r;
 
-	if (!x->check.build || o->initramfs) {
+	if (o->initramfs && x->check.disk) {
+		result_set(r, V_ERROR, "this stage boots a disk its folder's Makefile builds: check "
+			   "it with --dir, not --initramfs");
+		return -1;
+	}
+	if (!check_runs_make(&x->check) || o->initramfs) {
 		if (o->initramfs && !is_file(o->initramfs)) {
 			result_set(r, V_ERROR, "no such archive: %s", o->initramfs);
 			return -1;
@@ -375,6 +397,15 @@ build(struct run *x)
 	phase_mark(&x->clock, "build");
 	int rc = build_initramfs(&job, r);
 	r->ms_build = now_ms() - b0;
+	if (rc == 0 && x->check.disk) {
+		char err[512];
+		x->disk = disk_find(x->dir.src, x->check.disk, err, sizeof(err));
+		if (!x->disk) {
+			result_set(r, V_ERROR, "%s", err);
+			return -1;
+		}
+		r->disk_path = xstrdup(x->disk);
+	}
 	return rc;
 }
 
@@ -450,6 +481,31 @@ read_answers(const struct run *x, char **values, char **paths)
 	}
 }
 
+/* The files `ondisk` names, read out of the disk after the boot: each
+ * one's text, or why it could not be read. Read only once QEMU has
+ * stopped (its writes are in the image), and only if the guest ran. */
+static void
+read_disk(const struct run *x, const struct boot *b, char **text, char **why)
+{
+	const struct check *c = &x->check;
+
+	for (size_t i = 0; i < c->nondisk; i++) {
+		char err[512];
+		if (!x->disk || !b->seen.saw_run_init) {
+			why[i] = xstrdup("not read: the guest never started /init");
+			continue;
+		}
+		char *log = xasprintf("%s/debugfs.log", x->dir.path);
+		struct disk_read_job j = {
+			.image = x->disk, .path = c->ondisk[i].path, .log = log, .top = x->top,
+			.sandboxed = x->o->grading && !x->o->unsandboxed, .sigfd = x->o->sigfd,
+		};
+		if (disk_read(&j, &text[i], err, sizeof(err)) != 0)
+			why[i] = xstrdup(err);
+		free(log);
+	}
+}
+
 /* 5. judge what the boot showed. */
 static void
 judge_boot(struct run *x, struct boot *b)
@@ -460,9 +516,13 @@ judge_boot(struct run *x, struct boot *b)
 	char *uart = NULL;
 	size_t uart_len = 0;
 
+	char **disk_text = xcalloc(c->nondisk + 1, sizeof(*disk_text));
+	char **disk_why = xcalloc(c->nondisk + 1, sizeof(*disk_why));
+
 	if (c->nanswers && read_file(x->dir.uart_log, &uart, &uart_len) < 0)
 		uart = NULL, uart_len = 0;
 	read_answers(x, values, paths);
+	read_disk(x, b, disk_text, disk_why);
 	/* The witness's record: saved for the learner, judged if it is whole. */
 	const char *unavailable = b->witness_error;
 	char *why = NULL;
@@ -487,8 +547,15 @@ judge_boot(struct run *x, struct boot *b)
 		.answer_values = values, .answer_paths = paths, .limit_note = x->limit_note,
 		.uart = uart ? uart : "", .uart_len = uart_len,
 		.hosts = b->hosts, .nhosts = b->nhosts,
+		.disk_text = disk_text, .disk_why = disk_why,
 	};
 	judge(&in, x->r);
+	for (size_t i = 0; i < c->nondisk; i++) {
+		free(disk_text[i]);
+		free(disk_why[i]);
+	}
+	free(disk_text);
+	free(disk_why);
 	for (size_t i = 0; i < c->nanswers; i++) {
 		free(values[i]);
 		free(paths[i]);
@@ -590,8 +657,10 @@ engine_check(const struct check_opts *o, struct result *r)
 		free(r->initrd_path);
 		r->initrd_path = xstrdup(x.cpio);
 	}
-	x.bps = breakpoints_resolve(c, x.have_archive ? &x.archive : NULL, x.vmlinux, &x.nbp);
+	x.bps = breakpoints_resolve(c, x.have_archive ? &x.archive : NULL, x.vmlinux,
+				    x.dir.src, &x.nbp);
 	job.bps = x.bps;
+	job.disk = x.disk;
 	job.nbp = x.nbp;
 	r->kernel_path = xstrdup(x.kernel);
 	r->vmlinux_path = xstrdup(x.vmlinux);
@@ -628,6 +697,7 @@ out:
 	free(x.ssh_key);
 	free(x.kernel);
 	free(x.vmlinux);
+	free(x.disk);
 	if (x.have_check)
 		check_release(&x.check);
 	return r->verdict;

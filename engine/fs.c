@@ -457,3 +457,17 @@ tree_hash(const char *dir, unsigned long long *hash)
 	*hash = 14695981039346656037ull;
 	return tree_hash_rec(dir, "", hash, 0);
 }
+
+char *
+file_inside(const char *dir, const char *rel)
+{
+	char *path = xasprintf("%s/%s", dir, rel);
+	char real[PATH_MAX], top[PATH_MAX];
+	struct stat st;
+
+	if (lstat(path, &st) == 0 && S_ISREG(st.st_mode) && realpath(path, real) &&
+	    realpath(dir, top) && !strncmp(real, top, strlen(top)) && real[strlen(top)] == '/')
+		return path;
+	free(path);
+	return NULL;
+}

@@ -53,6 +53,10 @@ int remove_tree(const char *path);
 /* 1 if path is (a link to) a folder, or a regular file; else 0. */
 int is_dir(const char *path);
 int is_file(const char *path);
+/* The path of rel (a relative path) in dir, if it is a regular file (not a
+ * symbolic link) really inside dir (no folder on its way links out of it);
+ * else NULL. The caller frees. */
+char *file_inside(const char *dir, const char *rel);
 
 /*
  * Copy the folders, regular files and links of a tree into `to` (made if

@@ -410,7 +410,8 @@ gdb_judge(const struct gdb_bp *bps, size_t nbp, size_t which,
 	if (b->kernel)
 		snprintf(what, sizeof(what), "%s in the kernel", b->symbol);
 	else
-		snprintf(what, sizeof(what), "%s of /%s", b->symbol, w->elf);
+		snprintf(what, sizeof(what), "%s of %s%s", b->symbol,
+			 gdb_elf_in_build(w) ? "" : "/", w->elf);
 	int was_set = 0;
 	for (size_t i = 0; i < nset; i++)
 		was_set |= set[i] == b->addr;

@@ -116,6 +116,57 @@ judge_answers(const struct judge_input *in, struct result *r)
 	}
 }
 
+/* ---------------------------------------------------------------- disk */
+
+/* Each `ondisk` line: the file, read out of the disk after the boot, holds
+ * its text (on any line). */
+static int
+judge_disk(const struct judge_input *in, struct result *r)
+{
+	const struct check *c = in->check;
+	int failed = 0;
+
+	for (size_t i = 0; i < c->nondisk; i++) {
+		const struct disk_expect *d = &c->ondisk[i];
+		const char *text = in->disk_text ? in->disk_text[i] : NULL;
+		char *want = xasprintf("%s holds %s", d->path, d->pat.text), *got;
+		int ok = 0;
+
+		if (!matcher_complete(in->m)) {
+			/* What writes the file (a command typed) may never have run. */
+			got = xstrdup("not checked: the boot's output was not complete, so what "
+				      "writes it may not have run");
+			result_add_item(r, 0, ITEM_DISK, want, got);
+			failed = 1;
+			free(want);
+			free(got);
+			continue;
+		}
+		if (!text) {
+			got = xstrdup(in->disk_why && in->disk_why[i] ? in->disk_why[i]
+				      : "it was not read");
+		} else {
+			char *copy = xstrdup(text), *save = NULL;
+			size_t s, e;
+			for (char *l = strtok_r(copy, "\n", &save); l && !ok; l = strtok_r(NULL, "\n", &save))
+				ok = pattern_find(&d->pat, l, 0, &s, &e);
+			free(copy);
+			size_t n = strcspn(text, "\n");
+			got = ok ? xstrdup("it does, on the disk after the boot")
+				: !*text ? xstrdup("the file is on the disk, but empty")
+				: xasprintf("the file on the disk holds '%.*s'%s", (int)(n > 60 ? 60 : n),
+					    text, n > 60 || text[n] ? "..." : "");
+		}
+		result_add_item(r, ok, ITEM_DISK, want, got);
+		if (!ok && d->pat.why)
+			strv_push(&r->advice, d->pat.why);
+		failed |= !ok;
+		free(want);
+		free(got);
+	}
+	return failed;
+}
+
 /* --------------------------------------------------------------- items */
 
 /* The text a step is known by in the report. */
@@ -427,6 +478,7 @@ judge_items(const struct judge_input *in, struct result *r)
 	judge_answers(in, r);
 	for (size_t i = before; i < r->nitems; i++)
 		failed |= !r->items[i].ok;
+	failed |= judge_disk(in, r);
 	if (c->exit_status >= 0) {
 		int ok = end->qemu_exited && end->qemu_status == c->exit_status;
 		char *want = xasprintf("QEMU exits with status %d", c->exit_status);
@@ -601,7 +653,13 @@ decide(const struct judge_input *in, int failed, struct result *r)
 			   "QEMU stopped before the machine started: %s", seen->qemu_said);
 		break;
 	case JR_FORBIDDEN:
-		result_set(r, V_FAIL, "this must not appear: \"%s\"", c->reject[m->reject_hit].text);
+		/* A pattern says little to a learner: the line itself says more. */
+		if (c->reject[m->reject_hit].is_regex && m->reject_line)
+			result_set(r, V_FAIL, "the guest printed a line that must not appear: \"%.160s\"",
+				   m->reject_line);
+		else
+			result_set(r, V_FAIL, "this must not appear: \"%s\"",
+				   c->reject[m->reject_hit].text);
 		break;
 	case JR_FLOOD:
 		result_set(r, V_FAIL, "the guest printed more than %llu MiB without the output the "
@@ -725,7 +783,7 @@ judge(const struct judge_input *in, struct result *r)
 		for (size_t i = 0; i < m->errors.n; i++)
 			strv_push(&r->guest_errors, m->errors.v[i]);
 		r->guest_errors_more = m->errors_more;
-		for (size_t i = 0; i < in->seen->diag.n; i++)
+		for (size_t i = 0; !in->check->no_diagnose && i < in->seen->diag.n; i++)
 			strv_push(&r->advice, diagnose_text(&in->seen->diag, i));
 	}
 	decide(in, failed, r);

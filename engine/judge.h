@@ -101,6 +101,10 @@ struct judge_input {
 	size_t uart_len;
 	const struct host_run *hosts;     /* the check's host commands that ran */
 	size_t nhosts;
+	/* Per check->ondisk[i]: the file's text read out of the disk after
+	 * the boot, or NULL and why it could not be read. */
+	char *const *disk_text;
+	char *const *disk_why;
 };
 
 /* Items, advice and verdict into r (which may already hold build facts). */

@@ -14,10 +14,12 @@
 
 void
 qemu_opts_for_check(struct qemu_opts *o, const struct check *c, const char *kernel,
-		    const char *initrd, const char *lab_top, int grading)
+		    const char *initrd, const char *disk, const char *lab_top, int grading)
 {
 	o->kernel = kernel;
 	o->initrd = initrd;
+	o->disk = disk;
+	o->disk_readonly = c->disk_readonly;
 	o->append = c->append;
 	o->memory_mb = c->memory_mb;
 	/* Grading always counts instructions: the guest then runs the same way
@@ -129,6 +131,21 @@ qemu_argv(const struct qemu_opts *o, struct strv *a)
 	} else {
 		strv_push(a, "-nic");
 		strv_push(a, "none");
+	}
+	if (o->disk) {
+		/* format=raw: never probed. In a -drive option a comma is
+		 * written twice. */
+		struct sb d;
+		sb_init(&d);
+		sb_printf(&d, "file=");
+		for (const char *s = o->disk; *s; s++)
+			sb_printf(&d, "%s%c", *s == ',' ? "," : "", *s);
+		sb_printf(&d, ",if=none,format=raw,id=vda%s", o->disk_readonly ? ",readonly=on" : "");
+		strv_push(a, "-drive");
+		strv_push(a, d.buf);
+		sb_release(&d);
+		strv_push(a, "-device");
+		strv_push(a, "virtio-blk-device,drive=vda");
 	}
 	if (o->gdb_fd > 0) {
 		strv_push(a, "-chardev");

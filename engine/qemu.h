@@ -21,6 +21,9 @@
  *                           of this machine's 127.0.0.1, and of no other
  *                           address, reaches the guest's port G; P is fresh
  *                           for each run (forward.h)
+ *   -drive ...,format=raw   (disk stages only) the image is raw bytes to the
+ *                           guest: QEMU never reads it as qcow2 (which can
+ *                           name a backing file of the host to open)
  *
  * QEMU's own messages (its stderr: warnings such as "icount sleep
  * disabled and no active timers", or why it refused to start) go to a log
@@ -40,6 +43,8 @@
 struct qemu_opts {
 	const char *kernel;      /* Image */
 	const char *initrd;      /* NULL: no initramfs */
+	const char *disk;        /* NULL: no disk; else an image, attached raw as /dev/vda */
+	int disk_readonly;
 	const char *append;      /* extra kernel command line, may be NULL */
 	int memory_mb;
 	const char *gdb_socket;  /* NULL: no gdb, start running at once */
@@ -68,14 +73,14 @@ struct qemu {
 
 /*
  * The machine a check boots, from its settings (memory, append, clock,
- * network, forward): the one place that says how they become QEMU's
- * options, for check, run and debug alike. kernel and initrd (NULL: none)
- * are the caller's; grading always counts instructions. Sets only those
- * fields; the caller adds gdb, the terminal or the logs, and the host port
- * of a forward (forward_host) it reserved.
+ * network, disk, forward): the one place that says how they become QEMU's
+ * options, for check, run and debug alike. kernel, initrd and disk (NULL:
+ * none) are the caller's; grading always counts instructions. Sets only
+ * those fields; the caller adds gdb, the terminal or the logs, and the host
+ * port of a forward (forward_host) it reserved.
  */
 void qemu_opts_for_check(struct qemu_opts *o, const struct check *c, const char *kernel,
-			 const char *initrd, const char *lab_top, int grading);
+			 const char *initrd, const char *disk, const char *lab_top, int grading);
 /* 1 if a line of QEMU's own log says something about the run (why it
  * stopped, what it refused); 0 for a warning, or its note of the signal
  * the runner stopped it with. Pure. */

@@ -74,8 +74,13 @@ report_text(FILE *f, const struct result *r, int color, int verbose)
 		said = item_shows_detail(it) ? it->detail : NULL;
 	}
 	if (r->ncompare) {
-		fprintf(f, "%sThe same archive on each kernel (median of %d boots):%s\n", on,
-			r->compare_boots, off);
+		if (r->compare_builtin)
+			fprintf(f, "%sThe same system on each kernel: in yours built in, on %s's as "
+				"a separate archive (median of %d boots):%s\n", on,
+				r->compare[1].label ? r->compare[1].label : "the other", r->compare_boots, off);
+		else
+			fprintf(f, "%sThe same archive on each kernel (median of %d boots):%s\n", on,
+				r->compare_boots, off);
 		fprintf(f, "  %-11s %-10s %-10s %-28s %s\n", "kernel", "Image", "in memory",
 			"to /init, guest (min-max)", "host clock");
 		for (int i = 0; i < r->ncompare; i++) {

@@ -30,6 +30,7 @@ static const struct {
 	[ITEM_COMPARE] = {"compare", "FAILED", 0},
 	[ITEM_WITNESS] = {"witness", "FAILED", 1},
 	[ITEM_HOST] = {"host", "FAILED", 1},
+	[ITEM_DISK] = {"disk", "FAILED", 1},
 };
 
 const char *
@@ -125,6 +126,7 @@ result_release(struct result *r)
 	free(r->vmlinux_path);
 	free(r->initrd_path);
 	free(r->ssh_key);
+	free(r->disk_path);
 	free(r->init_elf);
 	for (int i = 0; i < r->ncompare; i++)
 		kernel_timing_release(&r->compare[i]);

@@ -36,6 +36,7 @@ enum item_kind {
 	ITEM_COMPARE,   /* the stage's kernel against another */
 	ITEM_WITNESS,   /* a fact of the witness's record: who wrote, ran, reaped */
 	ITEM_HOST,      /* a command the check ran on the host (`host`) */
+	ITEM_DISK,      /* a file on the disk after the boot (ondisk) */
 	ITEM_KINDS
 };
 
@@ -98,10 +99,12 @@ struct result {
 	char *kernel_path, *vmlinux_path, *initrd_path, *init_elf;
 	char *ssh_key;         /* the run's private key (a check's sshkey), or NULL */
 	int forward_port;      /* the host port of a check's forward (on 127.0.0.1), or 0 */
+	char *disk_path;       /* the disk image booted (disk.h), or NULL */
 	/* compare: the stage's kernel [0] against the lab's [1] (ncompare 2). */
 	struct kernel_timing compare[2];
 	int ncompare;
 	int compare_boots;
+	int compare_builtin;   /* the stage's kernel has the archive built in */
 };
 
 /* Set the verdict and its one-sentence headline (printf-like); returns v. */

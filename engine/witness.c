@@ -340,9 +340,11 @@ witness_parse_line(struct witness *w, const char *line)
 	if (sscanf(m, "%d %d%n", &pid, &tgid, &used) != 2)
 		return 1;
 	m += used;
-	/* Kernel threads are not the learner's: left out, with their children. */
+	/* Kernel threads are not the learner's: left out, with their children.
+	 * kthreadd, always PID 2, makes those the kernel starts later (ext4's
+	 * and jbd2's when a disk is mounted). */
 	if (!strcmp(kind, "new") && sscanf(m, "%d %d", &a, &b) == 2) {
-		if ((pid == 0 && a != 1) || in_list(w->kthreads, w->nkthreads, tgid)) {
+		if ((pid == 0 && a != 1) || tgid == 2 || in_list(w->kthreads, w->nkthreads, tgid)) {
 			w->kthreads = xrealloc(w->kthreads, (w->nkthreads + 1) * sizeof(int));
 			w->kthreads[w->nkthreads++] = a;
 			return 1;

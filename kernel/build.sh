@@ -4,7 +4,10 @@
 #   CONFIG = lab        tinyconfig + kernel/lab.config (the default)
 #   CONFIG = defconfig  the stock riscv defconfig, as the original article builds it
 #   CONFIG = leaner     defconfig + the fragment in LAB_KERNEL_FRAGMENT: stage 06,
-#                       the learner's own kernel (labs/06-leaner-kernel/leaner.config)
+#                       the learner's own kernel (labs/06-leaner-kernel/leaner.config);
+#                       with LAB_KERNEL_BASE=lab, the lab kernel (tinyconfig +
+#                       kernel/lab.config) + the fragment instead: stage 08, whose
+#                       fragment builds the archive into the kernel
 #
 # For tests: LAB_KERNEL_FRAGMENT and LAB_KERNEL_OUT replace kernel/lab.config
 # and build/kernel/CONFIG.
@@ -64,6 +67,8 @@ lab|defconfig) ;;
 leaner)
 	[ -n "${LAB_KERNEL_FRAGMENT:-}" ] || die "leaner needs LAB_KERNEL_FRAGMENT=FILE (the learner's fragment)"
 	[ -r "$LAB_KERNEL_FRAGMENT" ] || die "cannot read the fragment $LAB_KERNEL_FRAGMENT"
+	lbase=${LAB_KERNEL_BASE:-defconfig}
+	case $lbase in lab|defconfig) ;; *) die "LAB_KERNEL_BASE is lab or defconfig, not '$lbase'" ;; esac
 	;;
 *) die "unknown configuration '$config' (use lab, defconfig or leaner)" ;;
 esac
@@ -262,6 +267,12 @@ elif [ ! -e "$out/.source" ] && [ -e "$out/.built" ]; then
 	fi
 fi
 mkdir -p "$out"
+# On the lab kernel, the learner's fragment comes after the lab's own (kept
+# beside the folder: starting from the lab kernel's build replaces it).
+if [ "$config" = leaner ] && [ "$lbase" = lab ]; then
+	cat "$top/kernel/lab.config" "$frag" >"$out.fragment"
+	frag=$out.fragment
+fi
 
 # One build at a time in a folder: a second one waits here (the lock goes
 # when this script exits), then finds little or nothing left to do. It says
@@ -288,10 +299,14 @@ install() {
 		cp "$out/vmlinux.task-offsets" "$LAB_KERNEL_INSTALL/vmlinux.task-offsets"
 }
 if [ "$config" = leaner ]; then
-	stock=$top/build/kernel/defconfig
+	stock=$top/build/kernel/$lbase
 	if [ ! -e "$stock/.built" ] || [ "$(cat "$stock/.source" 2>/dev/null)" != "$ident" ]; then
-		echo "kernel: stage 06 compares your kernel with the stock one: building defconfig first (once)"
-		LAB_KERNEL_OUT= LAB_KERNEL_FRAGMENT= LAB_KERNEL_INSTALL= "$0" defconfig
+		if [ "$lbase" = defconfig ]; then
+			echo "kernel: stage 06 compares your kernel with the stock one: building defconfig first (once)"
+		else
+			echo "kernel: your kernel starts from the lab's: building it first"
+		fi
+		LAB_KERNEL_OUT= LAB_KERNEL_FRAGMENT= LAB_KERNEL_INSTALL= LAB_KERNEL_BASE= "$0" "$lbase"
 	fi
 	# Which stock build this one started from: its vmlinux's time and size.
 	# (A stock rebuild that changed nothing leaves vmlinux alone.)
@@ -303,7 +318,7 @@ if [ "$config" = leaner ]; then
 		exit 0
 	fi
 	if [ ! -e "$out/.config" ] || [ "$(cat "$out/.stock-stamp" 2>/dev/null)" != "$stamp" ]; then
-		echo "kernel: copying the stock build as a start (only what your fragment changes is recompiled)"
+		echo "kernel: copying build/kernel/$lbase as a start (only what your fragment changes is recompiled)"
 		rm -rf "$out"
 		cp -a "$stock" "$out"
 		rm -f "$out/.built" "$out/.fragment-applied" "$out/build.log"
@@ -349,7 +364,7 @@ fresh=0
 if [ "$config" = lab ] || [ "$config" = leaner ]; then
 	if [ ! -e "$out/.config" ] || ! cmp -s "$frag" "$out/.fragment-applied"; then
 		base=tinyconfig
-		[ "$config" = leaner ] && base=defconfig
+		[ "$config" = leaner ] && [ "$lbase" = defconfig ] && base=defconfig
 		echo "kernel: configuring $config = $base + $shown (Linux $version)"
 		rm -f "$out/.fragment-applied" "$out/.built"
 		echo "$version" >"$out/kernel.version"

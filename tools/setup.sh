@@ -28,6 +28,8 @@ set -u
 #                                                  in to the guest's Dropbear from the host
 #   bubblewrap                                     the sandbox of every grading build
 #                                                  (lab-runner grade, docs/grading.md)
+#   e2fsprogs                                      stage 07's disk: mke2fs -d makes it,
+#                                                  debugfs reads it back
 #
 # A word "A|B" is one need with two ways to meet it: any installed package
 # whose name matches one of the patterns meets it; when none does, A is
@@ -35,15 +37,17 @@ set -u
 # as does libclang-rt-14-dev libFuzzer's: nothing is installed over them.)
 packages="gcc-riscv64-linux-gnu libc6-dev-riscv64-cross qemu-system-misc gdb-multiarch cpio
 linux-source|linux-source-[0-9]* xz-utils make gcc libc6-dev bc flex bison libssl-dev libelf-dev
-dpkg-dev bubblewrap openssh-client"
+dpkg-dev bubblewrap e2fsprogs openssh-client"
 # For the tests only:
 #   clang libclang-rt-dev  libFuzzer, for the fuzz targets (tests/fuzz/)
 #   python3                validates the JSON and JUnit XML reports
 #   perl                   TAP::Parser validates the TAP report
 #   golang-go              the Go little shell (tests/integration/22-go-shell.sh)
 #   procps                 pgrep: the suite proves no QEMU or gdb is left behind
+#   qemu-utils             qemu-img: a qcow2 disk naming a host file as its backing
+#                          file must reach the guest as raw bytes (27-disk.sh)
 if [ "${1:-}" = --test ]; then
-	packages="$packages clang libclang-rt-dev|libclang-rt-[0-9]*-dev python3 perl golang-go procps"
+	packages="$packages clang libclang-rt-dev|libclang-rt-[0-9]*-dev python3 perl golang-go procps qemu-utils"
 fi
 # A kernel source of the learner's own: no Debian kernel source needed.
 if [ -n "${KSRC:-}" ]; then

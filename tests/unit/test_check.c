@@ -157,7 +157,11 @@ TEST(parses_compare_and_explain)
 	CHECK(parse(&c, "compare lab boots=99\n", err, sizeof err) < 0);
 	CHECK_CONTAINS(err, "from 1 to 15");
 	CHECK(parse(&c, "compare lab faster\n", err, sizeof err) < 0);
-	CHECK_CONTAINS(err, "compare takes boots=N and smaller");
+	CHECK_CONTAINS(err, "compare takes boots=N, smaller and initrd=FILE");
+	CHECK(parse(&c, "compare lab initrd=initramfs.cpio\n", err, sizeof err) == 0);
+	CHECK_STREQ(c.compare_initrd, "initramfs.cpio");
+	check_release(&c);
+	CHECK(parse(&c, "compare lab initrd=../x.cpio\n", err, sizeof err) < 0);
 	/* explain belongs to the line just before it, which must be a pattern. */
 	CHECK(parse(&c, "title x\nexplain why\n", err, sizeof err) < 0);
 	CHECK_CONTAINS(err, "t.check:2: explain comes right after");
@@ -169,6 +173,47 @@ TEST(parses_compare_and_explain)
 	CHECK_STREQ(c.threads[1].steps[0].pat.why, "b's why");
 	CHECK(c.threads[0].steps[0].pat.why == NULL);
 	check_release(&c);
+}
+
+/* A disk, files read back from it, the built-in advice switched off, and
+ * gdb on a program of the build folder. */
+TEST(parses_disk_ondisk_diagnose)
+{
+	struct check c;
+	char err[256];
+
+	CHECK(parse(&c, "expect x\n", err, sizeof err) == 0);
+	CHECK(c.disk == NULL && !c.no_diagnose && !check_runs_make(&c) == 0);
+	check_release(&c);
+	CHECK(parse(&c, "initramfs none\ndisk img/root.img readonly\nondisk /root/proof {nonce}\n"
+		    "explain the write never reached the disk\ndiagnose none\n"
+		    "gdb ./rootfs/sbin/init main pid=1\n", err, sizeof err) == 0);
+	CHECK_STREQ(c.disk, "img/root.img");
+	CHECK(c.disk_readonly && c.no_diagnose && !c.build && check_runs_make(&c));
+	CHECK(c.nondisk == 1);
+	CHECK_STREQ(c.ondisk[0].path, "/root/proof");
+	CHECK_STREQ(c.ondisk[0].pat.text, c.nonce);
+	CHECK_STREQ(c.ondisk[0].pat.why, "the write never reached the disk");
+	CHECK(gdb_elf_in_build(&c.gdb[0]));
+	CHECK_STREQ(c.gdb[0].elf, "./rootfs/sbin/init");
+	check_release(&c);
+	/* A learner's kernel with no archive still runs make. */
+	CHECK(parse(&c, "kernel learner\ninitramfs none\n", err, sizeof err) == 0);
+	CHECK(check_runs_make(&c));
+	check_release(&c);
+	CHECK(parse(&c, "disk ../etc/shadow\n", err, sizeof err) < 0);
+	CHECK_CONTAINS(err, "without '..'");
+	CHECK(parse(&c, "disk /etc/shadow\n", err, sizeof err) < 0);
+	CHECK(parse(&c, "disk root.img rw\n", err, sizeof err) < 0);
+	CHECK(parse(&c, "ondisk /x y\n", err, sizeof err) < 0);
+	CHECK_CONTAINS(err, "a 'disk FILE' line comes first");
+	CHECK(parse(&c, "disk r.img\nondisk x y\n", err, sizeof err) < 0);
+	CHECK(parse(&c, "disk r.img\nondisk /x\n", err, sizeof err) < 0);
+	CHECK(parse(&c, "disk r.img\nondisk /a/../b y\n", err, sizeof err) < 0);
+	CHECK(parse(&c, "gdb ./../init main\n", err, sizeof err) < 0);
+	CHECK(parse(&c, "diagnose some\n", err, sizeof err) < 0);
+	CHECK(parse(&c, "disk a.img\ndisk b.img\n", err, sizeof err) < 0);
+	CHECK_CONTAINS(err, "given twice");
 }
 
 TEST(quotes_and_nonce)
@@ -479,6 +524,7 @@ main(void)
 	RUN(errors_name_file_and_line);
 	RUN(parses_threads_gdb_answers);
 	RUN(parses_compare_and_explain);
+	RUN(parses_disk_ondisk_diagnose);
 	RUN(quotes_and_nonce);
 	RUN(settings_once_patterns_many_times);
 	RUN(numbers_are_whole_and_in_range);

@@ -144,7 +144,7 @@ TEST(the_forward_is_on_127_0_0_1_only)
 
 	CHECK(parse(&c, "forward tcp 22\nexpect x\n", err, sizeof err) == 0);
 	memset(&o, 0, sizeof(o));
-	qemu_opts_for_check(&o, &c, "/k/Image", "/r/i.cpio", "/lab", 0);
+	qemu_opts_for_check(&o, &c, "/k/Image", "/r/i.cpio", NULL, "/lab", 0);
 	CHECK(o.forward_guest == 22);
 	/* No host port reserved: no forward, and no network either. */
 	qemu_argv(&o, &a);

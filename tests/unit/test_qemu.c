@@ -41,7 +41,7 @@ TEST(a_checks_settings_become_the_machine)
 
 	CHECK(check_parse_text(&c, "t.check", text, "0123abcd", err, sizeof(err)) == 0);
 	memset(&o, 0, sizeof(o));
-	qemu_opts_for_check(&o, &c, "/k/Image", "/r/initramfs.cpio", "/lab", 0);
+	qemu_opts_for_check(&o, &c, "/k/Image", "/r/initramfs.cpio", NULL, "/lab", 0);
 	CHECK(o.memory_mb == 256);
 	CHECK_STREQ(o.append, "quiet lab=0123abcd");
 	CHECK(o.real_clock == 1);
@@ -55,11 +55,39 @@ TEST(a_checks_settings_become_the_machine)
 	CHECK(after(&a, "-netdev") && strstr(after(&a, "-netdev"), "/lab/tools/responder.sh 0123abcd"));
 	strv_release(&a);
 	/* Grading counts instructions whatever the check says. */
-	qemu_opts_for_check(&o, &c, "/k/Image", NULL, "/lab", 1);
+	qemu_opts_for_check(&o, &c, "/k/Image", NULL, NULL, "/lab", 1);
 	CHECK(o.real_clock == 0);
 	qemu_argv(&o, &a);
 	CHECK(has(&a, "-icount"));
 	CHECK(!has(&a, "-initrd"));
+	CHECK(!has(&a, "-drive"));
+	strv_release(&a);
+	check_release(&c);
+}
+
+/* A disk is raw bytes, whatever its first bytes say: QEMU must never read it
+ * as a qcow2 that names a backing file of the host. */
+TEST(a_disk_is_attached_raw)
+{
+	struct check c;
+	struct qemu_opts o;
+	struct strv a = {0};
+	char err[256];
+
+	CHECK(check_parse_text(&c, "t.check", "disk root.img\nexpect x\n", "00000000", err,
+			       sizeof(err)) == 0);
+	memset(&o, 0, sizeof(o));
+	qemu_opts_for_check(&o, &c, "/k/Image", NULL, "/run,1/src/root.img", "/lab", 0);
+	qemu_argv(&o, &a);
+	CHECK_STREQ(after(&a, "-drive"), "file=/run,,1/src/root.img,if=none,format=raw,id=vda");
+	CHECK_STREQ(after(&a, "-device"), "virtio-blk-device,drive=vda");
+	strv_release(&a);
+	check_release(&c);
+	CHECK(check_parse_text(&c, "t.check", "disk root.img readonly\nexpect x\n", "00000000",
+			       err, sizeof(err)) == 0);
+	qemu_opts_for_check(&o, &c, "/k/Image", NULL, "/r/root.img", "/lab", 0);
+	qemu_argv(&o, &a);
+	CHECK(strstr(after(&a, "-drive"), ",format=raw,") && strstr(after(&a, "-drive"), ",readonly=on"));
 	strv_release(&a);
 	check_release(&c);
 }
@@ -73,7 +101,7 @@ TEST(defaults_and_the_debug_console)
 
 	CHECK(check_parse_text(&c, "t.check", "expect x\n", "00000000", err, sizeof(err)) == 0);
 	memset(&o, 0, sizeof(o));
-	qemu_opts_for_check(&o, &c, "/k/Image", NULL, "/lab", 0);
+	qemu_opts_for_check(&o, &c, "/k/Image", NULL, NULL, "/lab", 0);
 	CHECK(o.memory_mb == 128);
 	CHECK(!o.append && !o.token && !o.real_clock);
 	o.serial_file = "/run/uart.log";
@@ -106,6 +134,7 @@ main(void)
 {
 	RUN(a_checks_settings_become_the_machine);
 	RUN(defaults_and_the_debug_console);
+	RUN(a_disk_is_attached_raw);
 	RUN(which_of_qemus_messages_matter);
 	return unit_summary();
 }
