@@ -12,9 +12,12 @@
  *   LAB_KEY   the private key of the check's `sshkey`
  *   LAB_RUN   the run's folder
  *
- * It is killed with its whole group at its own time limit, when the run
- * ends, and when the runner dies (PR_SET_PDEATHSIG, proc.h): nothing it
- * started outlives the check. Its output is cut into lines for the lines
+ * It is killed with its whole group at its own time limit and when the run
+ * ends, for whatever reason (an interrupt included): nothing it started
+ * outlives the check. A runner killed by SIGKILL cleans nothing up: then
+ * the command's shell dies with it (PR_SET_PDEATHSIG, proc.h), and what
+ * the shell started must end by itself (ssh does, when QEMU, killed the
+ * same way, closes its connection). Its output is cut into lines for the lines
  * of the check that follow it (match.h: matcher_host_line), kept in a log
  * (at most HOST_LOG_CAP bytes), and its last lines are kept for the report.
  *

@@ -1,7 +1,8 @@
 # Stage 09's ssh, twice at once: both checks pass, each with a host port of
 # its own; every port QEMU listened on was on 127.0.0.1; when the checks
 # have ended, nothing listens on those ports and no ssh or QEMU of theirs
-# is left.
+# is left. Then a check interrupted (SIGINT, SIGTERM, SIGKILL) while its ssh
+# runs leaves no ssh, no QEMU and no listening port either.
 . tests/integration/lib.sh
 stage=09-ssh-in
 missing=$(missing_build "$stage")
@@ -56,3 +57,38 @@ for r in a b; do
 	fi
 done
 echo "ok: two checks at once, ports $pa and $pb on 127.0.0.1 only, nothing left"
+
+export LAB_RUNS_DIR=$SCRATCH/runs
+for sig in INT TERM KILL; do
+	rm -rf "$SCRATCH/runs"
+	"$LAB_RUNNER" check "$stage" --dir "solutions/$stage" >"$SCRATCH/$sig.out" 2>&1 &
+	pid=$!
+	# The moment the host command starts: its log appears in the run folder.
+	t=0
+	until ls "$SCRATCH"/runs/"$stage".*/host-1.log >/dev/null 2>&1; do
+		t=$((t + 1))
+		[ $t -le 600 ] || { cat "$SCRATCH/$sig.out"; fail "SIG$sig: the ssh never started (60 s)"; }
+		kill -0 $pid 2>/dev/null || { cat "$SCRATCH/$sig.out"; fail "SIG$sig: the check ended first"; }
+		sleep 0.1
+	done
+	dir=$(ls -d "$SCRATCH"/runs/"$stage".*)
+	port=$(pgrep -af -- "$dir" | sed -n 's/.*hostfwd=tcp:127\.0\.0\.1:\([0-9]*\)-:22.*/\1/p' | head -n 1)
+	was=$(pgrep -f -- "ssh .*$dir" | head -n 1)
+	kill -"$sig" $pid
+	wait $pid
+	# SIGKILL: QEMU and the host command's shell die with the runner
+	# (PR_SET_PDEATHSIG); the ssh it started ends when QEMU closes its
+	# connection. Give them a moment.
+	for _ in $(seq 1 50); do
+		pgrep -f -- "$dir" >/dev/null || break
+		sleep 0.1
+	done
+	if pgrep -af -- "$dir" | grep -v pgrep; then
+		fail "SIG$sig during the ssh: a process of the run is left"
+	fi
+	[ -n "$port" ] || fail "SIG$sig: no QEMU with a hostfwd seen in $dir"
+	if ss -Hltn "sport = :$port" | grep -q .; then
+		fail "SIG$sig during the ssh: port $port still listens"
+	fi
+	echo "ok: SIG$sig while the ssh ran${was:+ (ssh was PID $was)}: nothing left, port $port closed"
+done
