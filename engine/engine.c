@@ -200,7 +200,8 @@ kernel_config(const struct run *x)
 /*
  * The stage's time limit times LAB_TIMEOUT_SCALE, when it is set: a slower
  * or busier machine (a CI runner, a shared classroom server) gives every
- * stage the same room in proportion. An explicit --timeout is not scaled.
+ * stage the same room in proportion, and so every `host` command's limit.
+ * An explicit --timeout is not scaled.
  * Returns 0, or -1 with err filled when the value is not a number from
  * 0.1 to 50.
  */
@@ -224,6 +225,14 @@ scale_timeout(struct run *x, char *err, size_t errlen)
 	x->check.timeout_s = (int)(base * k + 0.999);
 	if (x->check.timeout_s < 1)
 		x->check.timeout_s = 1;
+	/* The host commands' own limits (`host SECONDS`) in proportion too. */
+	for (size_t t = 0; t < x->check.nthreads; t++)
+		for (size_t i = 0; i < x->check.threads[t].n; i++) {
+			struct step *st = &x->check.threads[t].steps[i];
+			if (st->kind == STEP_HOST)
+				st->host_s = st->host_s * k + 0.999 >= 1 ? (int)(st->host_s * k + 0.999)
+					: 1;
+		}
 	x->limit_note = xasprintf("the stage's %d s x LAB_TIMEOUT_SCALE %s", base, v);
 	return 0;
 }
