@@ -92,3 +92,26 @@ for sig in INT TERM KILL; do
 	fi
 	echo "ok: SIG$sig while the ssh ran${was:+ (ssh was PID $was)}: nothing left, port $port closed"
 done
+
+# Grading: the host commands are the lab's, so grade runs them too; the
+# reference passes and the starter fails, with Dropbear read from the lab
+# inside the build's sandbox; nothing of either is left afterwards.
+rm -rf "$SCRATCH/runs"
+class=$SCRATCH/class
+mkdir -p "$class/perfect/labs" "$class/starter-only/labs"
+cp -r "solutions/$stage" "$class/perfect/labs/"
+cp -r "steps/$stage/starter" "$class/starter-only/labs/$stage"
+"$LAB_RUNNER" grade "$class/perfect" "$class/starter-only" --stages 9 --jobs 2 \
+	--format json --out "$SCRATCH/g.json" 2>"$SCRATCH/g.err" || { cat "$SCRATCH/g.err"; fail "grade"; }
+python3 - "$SCRATCH/g.json" <<'PY' || fail "the grade rows are not as expected"
+import json, sys
+rows = {r["submission"]: r for r in json.load(open(sys.argv[1]))}
+assert rows["perfect"]["verdict"] == "PASS", rows["perfect"]
+assert rows["starter-only"]["verdict"] == "FAIL", rows["starter-only"]
+assert "dropbear was not started" in rows["starter-only"]["headline"], rows["starter-only"]
+print("grade rows as expected")
+PY
+if pgrep -af -- "$SCRATCH/runs" | grep -v pgrep; then
+	fail "a process of the grading runs is left"
+fi
+echo "ok: grade passes the solution and fails the starter, nothing left"
