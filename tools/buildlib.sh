@@ -339,7 +339,7 @@ lib_apt_source() {
 	_pkg=$1
 	aptdir=$top/build/apt
 	unpacked=$top/build/src/.$_pkg-unpacked
-	lib_src=$top/build/src/$(cat "$unpacked" 2>/dev/null)
+	lib_src=$top/build/src/$(cat "$unpacked" 2>/dev/null || true)
 	[ -e "$unpacked" ] && [ -d "$lib_src" ] && return 0
 	command -v apt-get >/dev/null || lib_die "no apt-get: this lab needs Debian (or a derivative)"
 	command -v dpkg-source >/dev/null ||
@@ -353,7 +353,7 @@ lib_apt_source() {
 		echo "$lib_name: another fetch of a Debian source package is running; waiting for it (the lock is build/apt.lock)"
 		flock 7
 	fi
-	lib_src=$top/build/src/$(cat "$unpacked" 2>/dev/null)
+	lib_src=$top/build/src/$(cat "$unpacked" 2>/dev/null || true)
 	if [ -e "$unpacked" ] && [ -d "$lib_src" ]; then
 		exec 7>&-
 		return 0
