@@ -21,7 +21,7 @@ if [ -e build/kernel/lab/arch/riscv/boot/Image ] && [ -e build/busybox/busybox ]
 	make lab-runner
 else
 	# Debian 12 or 13: the packages, then the kernel (about 5 minutes),
-	# BusyBox and Dropbear (about a minute each).
+	# BusyBox and Dropbear (one to two minutes each).
 	make setup kernel busybox dropbear lab-runner
 fi
 # The lab is read by the grading user (run_autograder: nobody), never written.

@@ -76,7 +76,7 @@ cmp -s "$opts" "$out/localoptions.h" || cp "$opts" "$out/localoptions.h"
 
 # 3. Build, with one live progress line (tools/progress.awk counts the
 #    compiler's command lines). MULTI=1: one binary for both programs.
-total=$(cat "$out/.steps" 2>/dev/null || echo 410)
+total=$(cat "$out/.steps" 2>/dev/null || echo 620)
 lib_build "the build" "dropbear(${src##*/dropbear-})" "$total" "$out" "$log" "$start" \
 	make -C "$out" -j"${JOBS:-$(nproc)}" MULTI=1 PROGRAMS="$programs" dropbearmulti
 touch "$out/.built"
