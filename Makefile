@@ -11,7 +11,7 @@
 #   make menuconfig change the kernel configuration (KCONFIG=lab|defconfig)
 #   make busybox    fetch Debian's BusyBox source and build it static for riscv64
 #   make dropbear   fetch Debian's Dropbear source (the SSH server of stage 09)
-#                   and build it static for riscv64 (about a minute, once)
+#                   and build it static for riscv64 (one to two minutes, once)
 #   make lab-runner build the runner only
 #   make asan       build build/asan/lab-runner with Address/UB sanitizers
 #   make bench      measure check overhead and times (see docs/benchmarks.md)
