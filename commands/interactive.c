@@ -100,8 +100,9 @@ print_forward(const struct check *chk, const struct forward *fwd, const struct r
 	if (chk->forward_port == 22 && r->ssh_key)
 		printf("The guest's SSH port 22 is this machine's 127.0.0.1:%d. Once the guest is\n"
 		       "up, log in from another terminal with this run's key:\n"
-		       "  ssh -i %s -p %d -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null "
-		       "root@127.0.0.1\n", fwd->host_port, r->ssh_key, fwd->host_port);
+		       "  ssh -i %s -p %d -o StrictHostKeyChecking=no "
+		       "-o UserKnownHostsFile=/dev/null root@127.0.0.1\n", fwd->host_port, r->ssh_key,
+		       fwd->host_port);
 	else
 		printf("The guest's TCP port %d is this machine's 127.0.0.1:%d.\n",
 		       chk->forward_port, fwd->host_port);

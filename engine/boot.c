@@ -188,8 +188,8 @@ hosts_start(struct boot *b, const struct boot_job *j, int port, struct result *r
 			       sizeof(err)) == 0)
 			b->nhosts++;
 		else
-			strv_pushf(&r->advice, "the check's host command \"%s\" could not start: %s",
-				   s->text, err);
+			strv_pushf(&r->advice, "the check's host command \"%s\" could not start: "
+				   "%s", s->text, err);
 		free(log);
 	}
 }

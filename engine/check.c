@@ -357,8 +357,8 @@ static int
 d_send(struct parse *p, const char *v)
 {
 	if (thread_has_host(p->t))
-		return fail(p, "a send cannot come after a host line in its thread (the lines after "
-			    "host are about that command's output): start a new thread");
+		return fail(p, "a send cannot come after a host line in its thread (the lines "
+			    "after host are about that command's output): start a new thread");
 	struct step *s = add_step(p, STEP_SEND);
 	s->text = xstrdup(v);
 	s->prompt = p->t->nprompts ? &p->t->prompts[p->t->nprompts - 1] : NULL;

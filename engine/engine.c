@@ -229,9 +229,9 @@ scale_timeout(struct run *x, char *err, size_t errlen)
 	for (size_t t = 0; t < x->check.nthreads; t++)
 		for (size_t i = 0; i < x->check.threads[t].n; i++) {
 			struct step *st = &x->check.threads[t].steps[i];
+			int scaled = (int)(st->host_s * k + 0.999);
 			if (st->kind == STEP_HOST)
-				st->host_s = st->host_s * k + 0.999 >= 1 ? (int)(st->host_s * k + 0.999)
-					: 1;
+				st->host_s = scaled >= 1 ? scaled : 1;
 		}
 	x->limit_note = xasprintf("the stage's %d s x LAB_TIMEOUT_SCALE %s", base, v);
 	return 0;

@@ -309,7 +309,8 @@ host_missing(const struct judge_input *in, size_t t, size_t i)
 		;
 	h = host_of(in, t, k);
 	if (!h)
-		return xstrdup("not in the output of the host command before it, which did not run");
+		return xstrdup("not in the output of the host command before it, which did not "
+			       "run");
 	last = host_last_lines(h);
 	d = *last ? xasprintf("not in the output of \"%s\", whose last lines were: %s",
 			      th->steps[k].text, last)
@@ -603,9 +604,10 @@ host_ended_headline(const struct judge_input *in, struct result *r)
 		if (!h)
 			continue;
 		char *how = host_how(h, th->steps[k].host_s), *last = host_last_lines(h);
-		result_set(r, V_FAIL, "the command the check ran on the host (%.40s...) %s before it "
-			   "printed \"%s\"; %s%s", th->steps[k].text, how, step_text(&th->steps[i]),
-			   *last ? "its last lines: " : "it printed nothing", last);
+		result_set(r, V_FAIL, "the command the check ran on the host (%.40s...) %s "
+			   "before it printed \"%s\"; %s%s", th->steps[k].text, how,
+			   step_text(&th->steps[i]), *last ? "its last lines: " : "it printed nothing",
+			   last);
 		free(how);
 		free(last);
 		return;

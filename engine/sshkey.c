@@ -33,7 +33,8 @@ sshkey_make(const char *dir, int sigfd, char **priv, char **pub, char *err, size
 	remove(pubpath);
 	struct run_outcome o = run_logged(argv, NULL, log, KEYGEN_MS, sigfd);
 	if (!run_succeeded(o)) {
-		snprintf(err, errlen, "ssh-keygen could not make this run's key pair (see %s)", log);
+		snprintf(err, errlen, "ssh-keygen could not make this run's key pair (see %s)",
+			 log);
 		goto out;
 	}
 	if (read_file_head(pubpath, &text, NULL, 4096) < 0 || !*text) {
