@@ -108,6 +108,8 @@ struct check {
 	int build;                 /* initramfs build (1) or none (0) */
 	int timeout_s, points, memory_mb, network;
 	char *append;
+	char *serve;               /* serve DIR: a folder of the lab whose files the
+				    * responder serves (network responder); NULL: none */
 	int exit_status;           /* -1: not checked */
 	int real_clock;            /* clock real: no instruction counting */
 	char *compare;             /* compare KCONFIG: time the stage's kernel against it */

@@ -28,6 +28,7 @@ qemu_opts_for_check(struct qemu_opts *o, const struct check *c, const char *kern
 	o->real_clock = c->real_clock && !grading;
 	o->lab_top = lab_top;
 	o->token = c->network ? c->nonce : NULL;
+	o->serve = c->network ? c->serve : NULL;
 }
 
 int
@@ -111,8 +112,9 @@ qemu_argv(const struct qemu_opts *o, struct strv *a)
 		 * once (tools/responder.sh). */
 		strv_push(a, "-netdev");
 		strv_pushf(a, "user,id=n0,restrict=on,guestfwd=tcp:10.0.2.100:80-cmd:"
-			   "%s/tools/responder.sh %s %s", o->lab_top, o->token,
-			   o->run_dir ? o->run_dir : "");
+			   "%s/tools/responder.sh %s %s%s%s%s%s", o->lab_top, o->token,
+			   o->run_dir ? o->run_dir : "-", o->serve ? " " : "",
+			   o->serve ? o->lab_top : "", o->serve ? "/" : "", o->serve ? o->serve : "");
 		strv_push(a, "-device");
 		strv_push(a, "virtio-net-device,netdev=n0");
 		strv_push(a, "-device");

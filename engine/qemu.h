@@ -48,6 +48,8 @@ struct qemu_opts {
 				  * guest itself when gdb attaches */
 	const char *lab_top;     /* the lab's folder, where tools/responder.sh is */
 	const char *token;       /* NULL: no network; else the page's fresh token */
+	const char *serve;       /* with token: the folder of the lab (relative to lab_top)
+				  * whose files the responder serves, or NULL */
 	const char *run_dir;     /* with token: where the responder keeps its slots */
 	int interactive;         /* the terminal is the UART (Ctrl-A X quits) */
 	int real_clock;          /* no -icount: guest time is wall time */
