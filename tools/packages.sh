@@ -6,8 +6,10 @@
 # riscv64 as usr/bin/NAME, pack it as NAME-VERSION.tar.gz (owned by root,
 # with fixed times: the same bytes at every build), and write
 # "NAME VERSION SHA256 FILE" into build/packages/index. The package named
-# broken is then damaged (its last kilobyte zeroed): its checksum in the
-# index is the good file's, so a careful package manager refuses it.
+# broken is then tampered with: its program gets bytes added and is packed
+# again. The new file is a good tar.gz that unpacks without a word, but the
+# checksum in the index is the first file's: only a package manager that
+# checks the sum before unpacking refuses it.
 #
 # Cached: nothing is done when build/packages/index is newer than this
 # script and every file of packages/.
@@ -31,17 +33,20 @@ mkdir -p "$tmp"
 grep -v '^[[:space:]]*\(#\|$\)' "$src/list" | while read -r name version source _; do
 	stage=$tmp/.stage-$name
 	mkdir -p "$stage/usr/bin"
-	"$cc" -static -O2 -Wall -Wextra -o "$stage/usr/bin/$name" "$src/$source" ||
+	"$cc" -static -Os -s -Wall -Wextra -o "$stage/usr/bin/$name" "$src/$source" ||
 		lib_die "cannot compile packages/$source"
 	file=$name-$version.tar.gz
-	tar -C "$stage" --owner=0 --group=0 --numeric-owner --mtime=@0 --sort=name \
-		-cf - usr | gzip -n -9 >"$tmp/$file"
+	pack() {
+		tar -C "$stage" --owner=0 --group=0 --numeric-owner --mtime=@0 --sort=name \
+			-cf - usr | gzip -n -9 >"$tmp/$file"
+	}
+	pack
 	echo "$name $version $(sha256sum "$tmp/$file" | cut -d' ' -f1) $file" >>"$tmp/index"
-	rm -rf "$stage"
 	if [ "$name" = broken ]; then
-		size=$(stat -c %s "$tmp/$file")
-		dd if=/dev/zero of="$tmp/$file" bs=1 count=1024 seek=$((size - 1024)) conv=notrunc 2>/dev/null
+		echo "tampered with" >>"$stage/usr/bin/$name"
+		pack
 	fi
+	rm -rf "$stage"
 done
 rm -rf "$out"
 mv "$tmp" "$out"
