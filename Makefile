@@ -12,6 +12,7 @@
 #   make busybox    fetch Debian's BusyBox source and build it static for riscv64
 #   make dropbear   fetch Debian's Dropbear source (the SSH server of stage 09)
 #                   and build it static for riscv64 (one to two minutes, once)
+#   make packages   build the packages stage 10's web responder serves (seconds)
 #   make lab-runner build the runner only
 #   make asan       build build/asan/lab-runner with Address/UB sanitizers
 #   make bench      measure check overhead and times (see docs/benchmarks.md)
@@ -39,11 +40,11 @@ ASAN_OBJ = $(patsubst engine/%.c,build/asan/%.o,$(ENGINE))
 SANFLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
 
 .PHONY: all start setup kernel menuconfig busybox dropbear asan test test-debian13 unit-tests \
-	integration-tests bench gradescope clean distclean
+	integration-tests bench gradescope clean distclean packages
 
 all: lab-runner
 
-start: setup kernel busybox lab-runner
+start: setup kernel busybox packages lab-runner
 	./lab-runner next
 
 setup:
@@ -77,6 +78,10 @@ dropbear: setup
 build/dropbear/dropbearmulti: dropbear/build.sh dropbear/localoptions.h tools/buildlib.sh \
 		tools/progress.awk
 	@dropbear/build.sh
+
+# Stage 10's packages (packages/list), served by the lab's web responder.
+packages: setup
+	@tools/packages.sh
 
 # The command layer: lab-runner.c (the table) and commands/*.c (the bodies).
 CMDS     = lab-runner.c $(sort $(wildcard commands/*.c))
@@ -112,7 +117,7 @@ unit-tests: $(UNIT_BIN)
 
 # Stage 06 compares the learner's kernel with the stock defconfig: the
 # tests need it too (about 10 min the first time, then nothing).
-test: kernel busybox dropbear lab-runner asan unit-tests
+test: kernel busybox dropbear packages lab-runner asan unit-tests
 	@KSRC='$(KSRC)' tools/setup.sh --test
 	@$(MAKE) --no-print-directory kernel KCONFIG=defconfig
 	@tests/run.sh

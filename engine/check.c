@@ -274,6 +274,17 @@ d_ondisk(struct parse *p, const char *v)
 }
 
 static int
+d_serve(struct parse *p, const char *v)
+{
+	/* serve DIR: a folder of the lab, e.g. build/packages */
+	if (!plain_path(v) || strchr(v, ' ') || strchr(v, '\t'))
+		return fail(p, "serve names one folder of the lab, as a relative path without "
+			    "'..' or blanks: serve build/packages");
+	p->c->serve = xstrdup(v);
+	return 0;
+}
+
+static int
 d_diagnose(struct parse *p, const char *v)
 {
 	static const char *const words[] = {"builtin", "none", NULL};
@@ -846,6 +857,7 @@ static const struct directive {
 	{"reject", d_reject, 0, 0},
 	{"runs", d_runs, 0, 0},
 	{"send", d_send, 0, 0},
+	{"serve", d_serve, 0, 1},
 	{"sources", d_sources, 1, 1},
 	{"sshkey", d_sshkey, 0, 1},
 	{"thread", d_thread, 0, 0},
@@ -980,6 +992,8 @@ check_parse_text(struct check *c, const char *name, const char *text,
 		p.line = p.sshkey_line;
 		rc = fail(&p, "sshkey adds the key to the initramfs: it needs 'initramfs build'");
 	}
+	if (rc == 0 && c->serve && !c->network)
+		rc = fail(&p, "serve needs 'network responder': the responder serves the folder");
 	if (rc == 0 && !c->title)
 		c->title = xstrdup(name);
 	if (rc != 0) {
@@ -1051,6 +1065,7 @@ check_release(struct check *c)
 	}
 	free(c->ondisk);
 	free(c->disk);
+	free(c->serve);
 	for (size_t i = 0; i < c->nwrules; i++) {
 		struct wrule *w = &c->wrules[i];
 		free(w->who.program);

@@ -120,6 +120,8 @@ struct check {
 	char *append;
 	int forward_port;          /* forward tcp PORT: the guest's port a host port reaches; 0 */
 	char *sshkey;              /* sshkey PATH: where the guest gets this run's public key */
+	char *serve;               /* serve DIR: a folder of the lab whose files the
+				    * responder serves (network responder); NULL: none */
 	int exit_status;           /* -1: not checked */
 	int real_clock;            /* clock real: no instruction counting */
 	char *compare;             /* compare KCONFIG: time the stage's kernel against it */

@@ -360,6 +360,17 @@ pick_kernel(struct run *x)
 			return -1;
 		}
 	}
+	if (c->serve) {
+		char *dir = xasprintf("%s/%s", x->top, c->serve);
+		int there = is_dir(dir);
+		free(dir);
+		if (!there) {
+			result_set(r, V_ERROR, "%s, the folder this stage's web responder serves, is "
+				   "missing: run 'make start' in the lab's folder (it builds it)",
+				   c->serve);
+			return -1;
+		}
+	}
 	if ((c->ngdb || x->witness) && !have_program("gdb-multiarch")) {
 		result_set(r, V_ERROR, "gdb-multiarch is not installed: run 'make setup'");
 		return -1;

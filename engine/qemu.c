@@ -29,6 +29,7 @@ qemu_opts_for_check(struct qemu_opts *o, const struct check *c, const char *kern
 	o->lab_top = lab_top;
 	o->token = c->network ? c->nonce : NULL;
 	o->forward_guest = c->forward_port;
+	o->serve = c->network ? c->serve : NULL;
 }
 
 int
@@ -114,8 +115,10 @@ qemu_argv(const struct qemu_opts *o, struct strv *a)
 		 * 10.0.2.100:80; the responder itself serves at most a few at
 		 * once (tools/responder.sh). */
 		if (o->token)
-			sb_printf(&nd, ",guestfwd=tcp:10.0.2.100:80-cmd:%s/tools/responder.sh %s %s",
-				  o->lab_top, o->token, o->run_dir ? o->run_dir : "");
+			sb_printf(&nd, ",guestfwd=tcp:10.0.2.100:80-cmd:%s/tools/responder.sh "
+				  "%s %s%s%s%s%s", o->lab_top, o->token, o->run_dir ? o->run_dir : "-",
+				  o->serve ? " " : "", o->serve ? o->lab_top : "",
+				  o->serve ? "/" : "", o->serve ? o->serve : "");
 		/* restrict=on keeps a hostfwd working: the host reaches the
 		 * guest, on 127.0.0.1 only; the guest still reaches nothing. */
 		if (o->forward_guest && o->forward_host)

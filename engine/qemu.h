@@ -53,6 +53,8 @@ struct qemu_opts {
 				  * guest itself when gdb attaches */
 	const char *lab_top;     /* the lab's folder, where tools/responder.sh is */
 	const char *token;       /* NULL: no network; else the page's fresh token */
+	const char *serve;       /* with token: the folder of the lab (relative to lab_top)
+				  * whose files the responder serves, or NULL */
 	const char *run_dir;     /* with token: where the responder keeps its slots */
 	int forward_guest;       /* > 0: a guest TCP port a host port reaches (forward tcp) */
 	int forward_host;        /* ...that host port on 127.0.0.1, the caller's (forward.h);

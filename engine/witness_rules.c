@@ -495,6 +495,12 @@ witness_advise(const struct witness *w, struct strv *advice)
 		const struct wproc *p = &w->procs[i];
 		if (!p->exited || p->reaper || p->pid == 1 || p->parent <= 0)
 			continue;
+		/* Killed by SIGTERM or SIGKILL: most likely by an init shutting the
+		 * machine down ("Sent SIGTERM to all processes"), which then powers
+		 * off instead of reaping. Not called a zombie: it may not be one. */
+		int sig = (int)(p->status & 0x7f);
+		if (sig == 15 || sig == 9)
+			continue;
 		strv_pushf(advice, "%s ended but was never reaped: it stays a zombie until its "
 			   "parent, %s, waits for it (wait or waitpid)",
 			   witness_name(w, p->pid, name, sizeof(name)),

@@ -61,8 +61,8 @@ for t in tests/integration/[0-9]*.sh; do
 	fi
 done
 
-# No QEMU or gdb that a test started may be left behind.
-left=$(pgrep -af "(qemu-system-riscv64|gdb-multiarch).*$top/build/(runs|test-scratch)" | grep -v pgrep)
+# No QEMU, gdb or web responder that a test started may be left behind.
+left=$(pgrep -af "(qemu-system-riscv64|gdb-multiarch|responder.sh).*$top/build/(runs|test-scratch)" | grep -v pgrep)
 if [ -n "$left" ]; then
 	echo "not ok - no-leftover-processes"
 	echo "$left" | sed 's/^/#   /'

@@ -53,6 +53,7 @@ TEST(a_checks_settings_become_the_machine)
 	CHECK_STREQ(after(&a, "-initrd"), "/r/initramfs.cpio");
 	CHECK(!has(&a, "-icount"));
 	CHECK(after(&a, "-netdev") && strstr(after(&a, "-netdev"), "/lab/tools/responder.sh 0123abcd"));
+	CHECK(!strstr(after(&a, "-netdev"), "/lab/build"));
 	strv_release(&a);
 	/* Grading counts instructions whatever the check says. */
 	qemu_opts_for_check(&o, &c, "/k/Image", NULL, NULL, "/lab", 1);
@@ -90,6 +91,29 @@ TEST(a_disk_is_attached_raw)
 	CHECK(strstr(after(&a, "-drive"), ",format=raw,") && strstr(after(&a, "-drive"), ",readonly=on"));
 	strv_release(&a);
 	check_release(&c);
+}
+
+/* serve DIR: the responder gets the lab's folder as its third word. */
+TEST(the_responder_serves_the_checks_folder)
+{
+	struct check c;
+	struct qemu_opts o;
+	struct strv a = {0};
+	char err[256];
+
+	CHECK(check_parse_text(&c, "t.check", "network responder\nserve build/packages\nexpect x\n",
+			       "0123abcd", err, sizeof(err)) == 0);
+	memset(&o, 0, sizeof(o));
+	qemu_opts_for_check(&o, &c, "/k/Image", NULL, NULL, "/lab", 0);
+	o.run_dir = "/run";
+	qemu_argv(&o, &a);
+	CHECK(strstr(after(&a, "-netdev"), "-cmd:/lab/tools/responder.sh 0123abcd /run /lab/build/packages"));
+	strv_release(&a);
+	check_release(&c);
+	CHECK(check_parse_text(&c, "t.check", "serve build/packages\n", NULL, err, sizeof(err)) < 0);
+	CHECK(strstr(err, "serve needs 'network responder'") != NULL);
+	CHECK(check_parse_text(&c, "t.check", "network responder\nserve ../etc\n", NULL, err,
+			       sizeof(err)) < 0);
 }
 
 TEST(defaults_and_the_debug_console)
@@ -135,6 +159,7 @@ main(void)
 	RUN(a_checks_settings_become_the_machine);
 	RUN(defaults_and_the_debug_console);
 	RUN(a_disk_is_attached_raw);
+	RUN(the_responder_serves_the_checks_folder);
 	RUN(which_of_qemus_messages_matter);
 	return unit_summary();
 }

@@ -339,6 +339,26 @@ TEST(advice)
 	witness_release(&w);
 }
 
+/* A process killed by SIGTERM (an init shutting down: "Sent SIGTERM to all
+ * processes") and never reaped is not called a zombie: the machine went off. */
+TEST(no_zombie_claim_for_a_process_killed_at_shutdown)
+{
+	static const char *const lines[] = {
+		"@@W exec 1 1 0x1 \"/init\"",
+		"@@W new 1 1 27 27",
+		"@@W exec 27 27 0x1 \"/bin/poweroff\"",
+		"@@W exit 27 27 15",
+		NULL,
+	};
+	struct witness w;
+	struct strv adv = {0};
+	feed(&w, lines);
+	witness_advise(&w, &adv);
+	CHECK(adv.n == 0);
+	strv_release(&adv);
+	witness_release(&w);
+}
+
 TEST(parse_errors)
 {
 	static const char *const bad[] = {
@@ -374,6 +394,7 @@ main(void)
 	RUN(exit_and_orphans);
 	RUN(unavailable);
 	RUN(advice);
+	RUN(no_zombie_claim_for_a_process_killed_at_shutdown);
 	RUN(parse_errors);
 	return unit_summary();
 }
