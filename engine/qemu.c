@@ -116,8 +116,9 @@ qemu_argv(const struct qemu_opts *o, struct strv *a)
 		 * once (tools/responder.sh). */
 		if (o->token)
 			sb_printf(&nd, ",guestfwd=tcp:10.0.2.100:80-cmd:%s/tools/responder.sh "
-				  "%s %s%s%s%s%s", o->lab_top, o->token, o->run_dir ? o->run_dir : "-",
-				  o->serve ? " " : "", o->serve ? o->lab_top : "",
+				  "%s %s%s%s%s%s", o->lab_top, o->token,
+				  o->run_dir ? o->run_dir : "-", o->serve ? " " : "",
+				  o->serve ? o->lab_top : "",
 				  o->serve ? "/" : "", o->serve ? o->serve : "");
 		/* restrict=on keeps a hostfwd working: the host reaches the
 		 * guest, on 127.0.0.1 only; the guest still reaches nothing. */
