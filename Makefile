@@ -10,6 +10,8 @@
 #                   KSRC=PATH: from this kernel tarball or tree, remembered)
 #   make menuconfig change the kernel configuration (KCONFIG=lab|defconfig)
 #   make busybox    fetch Debian's BusyBox source and build it static for riscv64
+#   make dropbear   fetch Debian's Dropbear source (the SSH server of stage 09)
+#                   and build it static for riscv64 (one to two minutes, once)
 #   make packages   build the packages stage 10's web responder serves (seconds)
 #   make lab-runner build the runner only
 #   make asan       build build/asan/lab-runner with Address/UB sanitizers
@@ -37,7 +39,7 @@ OBJ      = $(patsubst engine/%.c,build/obj/%.o,$(ENGINE))
 ASAN_OBJ = $(patsubst engine/%.c,build/asan/%.o,$(ENGINE))
 SANFLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
 
-.PHONY: all start setup kernel menuconfig busybox asan test test-debian13 unit-tests \
+.PHONY: all start setup kernel menuconfig busybox dropbear asan test test-debian13 unit-tests \
 	integration-tests bench gradescope clean distclean packages
 
 all: lab-runner
@@ -67,6 +69,15 @@ busybox: setup
 
 build/busybox/busybox: busybox/build.sh busybox/lab.config tools/buildlib.sh
 	@busybox/build.sh
+
+# Dropbear, the SSH server of stage 09, the same way (not needed before it:
+# make start does not build it; the stage's Makefile says to run this).
+dropbear: setup
+	@$(MAKE) --no-print-directory build/dropbear/dropbearmulti
+
+build/dropbear/dropbearmulti: dropbear/build.sh dropbear/localoptions.h tools/buildlib.sh \
+		tools/progress.awk
+	@dropbear/build.sh
 
 # Stage 10's packages (packages/list), served by the lab's web responder.
 packages: setup
@@ -106,7 +117,7 @@ unit-tests: $(UNIT_BIN)
 
 # Stage 06 compares the learner's kernel with the stock defconfig: the
 # tests need it too (about 10 min the first time, then nothing).
-test: kernel busybox packages lab-runner asan unit-tests
+test: kernel busybox dropbear packages lab-runner asan unit-tests
 	@KSRC='$(KSRC)' tools/setup.sh --test
 	@$(MAKE) --no-print-directory kernel KCONFIG=defconfig
 	@tests/run.sh

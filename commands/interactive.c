@@ -19,6 +19,7 @@
 
 #include "commands.h"
 #include "elffile.h"
+#include "forward.h"
 #include "qemu.h"
 #include "report.h"
 #include "util.h"
@@ -55,29 +56,56 @@ prepare(struct ctx *c, const struct args *a, struct result *r, const struct stag
  * What run and debug boot: what prepare() built, on the machine the
  * stage's check boots (qemu_opts_for_check: its memory, append, clock and
  * network). The check is read again with the nonce prepare() used, so
- * that {nonce} and the responder's page are the same. QEMU's own messages
- * go to qemu.log in the run folder. Returns 0, or -1 after saying why.
- * The check is the caller's to release.
+ * that {nonce} and the responder's page are the same. A `forward` gets a
+ * host port of its own in fwd (the caller releases it after QEMU ends).
+ * QEMU's own messages go to qemu.log in the run folder. Returns 0, or -1
+ * after saying why. The check is the caller's to release.
  */
 static int
 boot_opts(const struct ctx *c, const struct stage *s, const struct result *r, struct check *chk,
-	  struct qemu_opts *qo, char **qemu_log)
+	  struct forward *fwd, struct qemu_opts *qo, char **qemu_log)
 {
 	char err[1024];
 	char *path = stage_path(&c->cat, s, PART_CHECK);
 	int rc = check_parse(chk, path, r->nonce, err, sizeof(err));
 
 	free(path);
+	forward_init(fwd);
 	if (rc < 0) {
 		fprintf(stderr, "lab-runner: %s\n", err);
 		return -1;
 	}
+	/* The check's forward: a host port of this session's own. */
+	if (chk->forward_port && forward_reserve(fwd, chk->forward_port, err, sizeof(err)) < 0) {
+		fprintf(stderr, "lab-runner: %s\n", err);
+		check_release(chk);
+		return -1;
+	}
 	memset(qo, 0, sizeof(*qo));
 	qemu_opts_for_check(qo, chk, r->kernel_path, r->initrd_path, r->disk_path, c->top, 0);
+	qo->forward_host = fwd->host_port;
 	qo->run_dir = r->run_dir;   /* the responder's slots, as a check has them */
 	*qemu_log = xasprintf("%s/qemu.log", r->run_dir);
 	qo->stderr_log = *qemu_log;
 	return 0;
+}
+
+/* How to reach a forwarded port from this machine: for SSH's port with the
+ * run's key, the whole ssh command. */
+static void
+print_forward(const struct check *chk, const struct forward *fwd, const struct result *r)
+{
+	if (!fwd->host_port)
+		return;
+	if (chk->forward_port == 22 && r->ssh_key)
+		printf("The guest's SSH port 22 is this machine's 127.0.0.1:%d. Once the guest is\n"
+		       "up, log in from another terminal with this run's key:\n"
+		       "  ssh -i %s -p %d -o StrictHostKeyChecking=no "
+		       "-o UserKnownHostsFile=/dev/null root@127.0.0.1\n", fwd->host_port, r->ssh_key,
+		       fwd->host_port);
+	else
+		printf("The guest's TCP port %d is this machine's 127.0.0.1:%d.\n",
+		       chk->forward_port, fwd->host_port);
 }
 
 /* What QEMU said that matters (its log, warnings left out), after it stopped. */
@@ -130,11 +158,12 @@ cmd_run(struct ctx *c, const struct args *a)
 	struct result r;
 	struct check chk;
 	struct qemu_opts qo;
+	struct forward fwd;
 	const struct stage *s = NULL;
 	char *qemu_log = NULL;
 	int rc = prepare(c, a, &r, &s);
 
-	if (rc != 0 || boot_opts(c, s, &r, &chk, &qo, &qemu_log) < 0) {
+	if (rc != 0 || boot_opts(c, s, &r, &chk, &fwd, &qo, &qemu_log) < 0) {
 		result_release(&r);
 		return rc ? rc : 2;
 	}
@@ -150,6 +179,7 @@ cmd_run(struct ctx *c, const struct args *a)
 	       "clock on the wall clock. The UART is this terminal: type to the guest.\n"
 	       "To quit QEMU: press Ctrl-A, then X.\n\n", s->name, chk.memory_mb,
 	       chk.append ? ", the kernel command line with " : "", chk.append ? chk.append : "");
+	print_forward(&chk, &fwd, &r);
 	if (!r.initrd_path)
 		printf("No -initrd: the kernel boots with the archive built into it.\n");
 	if (r.disk_path)
@@ -157,6 +187,7 @@ cmd_run(struct ctx *c, const struct args *a)
 		       r.disk_path);
 	fflush(stdout);
 	rc = foreground(c, qargv.v, qemu_log);
+	forward_release(&fwd);
 	strv_release(&qargv);
 	printf("\nQEMU has stopped.\n");
 	if (r.disk_path)
@@ -282,12 +313,13 @@ cmd_debug(struct ctx *c, const struct args *a)
 	struct check chk;
 	struct qemu_opts qo;
 	struct qemu q = {0};
+	struct forward fwd;
 	const struct stage *s = NULL;
 	char *qemu_log = NULL;
 	char err[256];
 	int rc = prepare(c, a, &r, &s);
 
-	if (rc != 0 || boot_opts(c, s, &r, &chk, &qo, &qemu_log) < 0) {
+	if (rc != 0 || boot_opts(c, s, &r, &chk, &fwd, &qo, &qemu_log) < 0) {
 		result_release(&r);
 		return rc ? rc : 2;
 	}
@@ -356,6 +388,7 @@ cmd_debug(struct ctx *c, const struct args *a)
 	else
 		printf("To see the UART and type to the guest, in a second terminal:\n"
 		       "  %s/lab-runner console %s\n", c->top, console);
+	print_forward(&chk, &fwd, &r);
 	printf("Everything the guest prints is also in %s.\n"
 	       "Try: bt, next, step, info registers, p $satp, continue. Quit with: quit\n"
 	       "($satp is the root of the page table the CPU uses now: each process has its own,\n"
@@ -376,6 +409,7 @@ cmd_debug(struct ctx *c, const struct args *a)
 	say_how_it_ended(&chk, s->name, uart);
 	print_qemu_said(qemu_log);
 out:
+	forward_release(&fwd);
 	check_release(&chk);
 	free(qemu_log);
 	free(sock);

@@ -100,8 +100,8 @@ uart_take(struct boot *b, int out_fd, int in_fd, int uart, size_t *logged)
 
 /* QEMU's options for this boot, and its command line into r->commands. */
 static void
-qemu_options(const struct boot *b, const struct boot_job *j, int early, struct qemu_opts *qo,
-	     struct result *r)
+qemu_options(const struct boot *b, const struct boot_job *j, int early, int port,
+	     struct qemu_opts *qo, struct result *r)
 {
 	const struct check *c = j->check;
 	struct strv argv = {0};
@@ -113,6 +113,7 @@ qemu_options(const struct boot *b, const struct boot_job *j, int early, struct q
 	qo->gdb_running = early;
 	qo->stderr_log = j->dir->qemu_log;
 	qo->run_dir = j->dir->path;   /* the responder's slots */
+	qo->forward_host = port;
 	qemu_argv(qo, &argv);
 	sb_init(&line);
 	for (size_t i = 0; i < argv.n; i++)
@@ -156,6 +157,69 @@ gdb_arm(struct boot *b, const struct boot_job *j, struct result *r)
 	return rc;
 }
 
+/* A line of a host command's output, for the matcher. */
+struct host_feed {
+	struct matcher *m;
+	size_t step;
+};
+
+static void
+host_line(void *ctx, size_t thread, const char *line)
+{
+	struct host_feed *f = ctx;
+	matcher_host_line(f->m, thread, f->step, line);
+}
+
+/* Start each host line whose turn came. One that cannot start is said in
+ * the advice; its thread then waits in vain (its item says so). */
+static void
+hosts_start(struct boot *b, const struct boot_job *j, int port, struct result *r)
+{
+	size_t t, i;
+	char err[512];
+
+	while (matcher_host_due(&b->m, &t, &i)) {
+		const struct step *s = &j->check->threads[t].steps[i];
+		struct host_env env = {port, j->ssh_key, j->dir->path};
+		char *log = xasprintf("%s/host-%zu.log", j->dir->path, b->nhosts + 1);
+		b->hosts = xrealloc(b->hosts, (b->nhosts + 1) * sizeof(*b->hosts));
+		phase_mark(b->clock, "a host command starts");
+		if (host_start(&b->hosts[b->nhosts], t, i, s->text, s->host_s, &env, log, err,
+			       sizeof(err)) == 0)
+			b->nhosts++;
+		else
+			strv_pushf(&r->advice, "the check's host command \"%s\" could not start: "
+				   "%s", s->text, err);
+		free(log);
+	}
+}
+
+/* Read every host command; returns how many still run. */
+static size_t
+hosts_read(struct boot *b)
+{
+	size_t running = 0;
+
+	for (size_t k = 0; k < b->nhosts; k++) {
+		struct host_feed f = {&b->m, b->hosts[k].step};
+		running += host_read(&b->hosts[k], host_line, &f);
+	}
+	return running;
+}
+
+/* A thread waits for the output of a host command that has ended. */
+static int
+host_waits_in_vain(const struct boot *b)
+{
+	for (size_t k = 0; k < b->nhosts; k++) {
+		const struct host_run *h = &b->hosts[k];
+		if (h->ended && matcher_waits_host(&b->m, h->thread) &&
+		    b->m.host_at[h->thread] == h->step + 1)
+			return 1;
+	}
+	return 0;
+}
+
 int
 boot_run(struct boot *b, const struct boot_job *j, int early, struct result *r)
 {
@@ -164,15 +228,24 @@ boot_run(struct boot *b, const struct boot_job *j, int early, struct result *r)
 	struct gdb_session *g = &b->g;
 	struct qemu q;
 	struct qemu_opts qo;
+	struct forward fwd;
 	char err[512];
 	int uart, gdb_on = 0;
+	size_t hosts_running = 0;
 	size_t logged = 0;
 	long long t0 = now_ms(), deadline, last_out = t0, decided_at = 0;
 
 	memset(end, 0, sizeof(*end));
-	qemu_options(b, j, early, &qo, r);
+	forward_init(&fwd);
+	if (c->forward_port && forward_reserve(&fwd, c->forward_port, err, sizeof(err)) < 0) {
+		result_set(r, V_ERROR, "%s", err);
+		return -1;
+	}
+	b->host_port = fwd.host_port;
+	qemu_options(b, j, early, fwd.host_port, &qo, r);
 	phase_mark(b->clock, "QEMU starts");
 	if (qemu_start(&q, &qo, err, sizeof(err)) < 0) {
+		forward_release(&fwd);
 		result_set(r, V_ERROR, "%s (is qemu-system-riscv64 installed? make setup)", err);
 		return -1;
 	}
@@ -182,6 +255,7 @@ boot_run(struct boot *b, const struct boot_job *j, int early, struct result *r)
 			result_set(r, V_ERROR, "gdb-multiarch stopped before it could watch (see %s)",
 				   j->dir->gdb_log);
 			qemu_stop(&q, 0);
+			forward_release(&fwd);
 			if (uart >= 0)
 				close(uart);
 			return -1;
@@ -190,11 +264,15 @@ boot_run(struct boot *b, const struct boot_job *j, int early, struct result *r)
 	}
 	deadline = now_ms() + (long long)c->timeout_s * 1000;
 	for (;;) {
-		struct pollfd p[3] = {
+		/* The UART, gdb, a signal, then each host command's output
+		 * (at most CHECK_HOSTS_MAX: the parser's limit). */
+		struct pollfd p[3 + CHECK_HOSTS_MAX] = {
 			{q.out_fd, POLLIN, 0},
 			{gdb_on ? g->out_fd : -1, POLLIN, 0},
 			{j->sigfd, POLLIN, 0},
 		};
+		for (size_t k = 0; k < b->nhosts && k < CHECK_HOSTS_MAX; k++)
+			p[3 + k] = (struct pollfd){b->hosts[k].fd, POLLIN, 0};
 		long long left = deadline - now_ms();
 		if (left <= 0) {
 			end->timed_out = 1;
@@ -212,7 +290,8 @@ boot_run(struct boot *b, const struct boot_job *j, int early, struct result *r)
 			if (left > grace - waited)
 				left = grace - waited;
 		}
-		if (poll(p, 3, (int)(left < 200 ? left : 200)) < 0 && errno != EINTR)
+		nfds_t np = 3 + (b->nhosts < CHECK_HOSTS_MAX ? b->nhosts : CHECK_HOSTS_MAX);
+		if (poll(p, np, (int)(left < 200 ? left : 200)) < 0 && errno != EINTR)
 			break;
 		if (p[2].revents & POLLIN) {
 			end->interrupted = 1;
@@ -251,11 +330,23 @@ boot_run(struct boot *b, const struct boot_job *j, int early, struct result *r)
 				break;
 			}
 		}
+		/* The host's side: start what is due, read what came. */
+		hosts_start(b, j, fwd.host_port, r);
+		hosts_running = hosts_read(b);
+		hosts_start(b, j, fwd.host_port, r);
 		if (b->m.reject_hit >= 0)
 			break;
-		if (matcher_complete(&b->m) && c->exit_status < 0)
+		if (matcher_complete(&b->m) && !hosts_running && c->exit_status < 0)
 			break;
+		if (host_waits_in_vain(b)) {
+			end->host_ended = 1;
+			break;
+		}
 	}
+	/* Nothing the check started on the host outlives the boot. */
+	for (size_t k = 0; k < b->nhosts; k++)
+		host_stop(&b->hosts[k]);
+	forward_release(&fwd);
 	if (gdb_on)
 		gdb_read(g);
 	/* The guest finished (or the time ran out) before gdb attached at all. */
@@ -280,6 +371,9 @@ boot_run(struct boot *b, const struct boot_job *j, int early, struct result *r)
 void
 boot_release(struct boot *b)
 {
+	for (size_t k = 0; k < b->nhosts; k++)
+		host_release(&b->hosts[k]);
+	free(b->hosts);
 	matcher_release(&b->m);
 	gdb_release(&b->g);
 	boot_seen_release(&b->seen);

@@ -17,12 +17,20 @@
  * With `early` (every breakpoint in user space) the kernel boots while gdb
  * attaches; if gdb came after "Run /init", end.late is set and the caller
  * boots again, paused.
+ *
+ * A check's `forward` gets a host port of its own for each boot
+ * (forward.h), released when the boot ends; its `host` lines run on the
+ * host when their turn comes (hoststep.h), read with the UART, and the
+ * boot waits for each to end before it calls the run complete; whatever
+ * still runs when the boot ends is killed.
  */
 #ifndef LAB_BOOT_H
 #define LAB_BOOT_H
 
 #include "catalog.h"
+#include "forward.h"
 #include "gdb.h"
+#include "hoststep.h"
 #include "judge.h"
 #include "match.h"
 #include "result.h"
@@ -36,6 +44,7 @@ struct boot_job {
 	const char *initrd;          /* NULL: no initramfs */
 	const char *disk;            /* NULL: no disk (disk.h) */
 	const char *lab_top;         /* for the network responder */
+	const char *ssh_key;         /* the run's private key (sshkey), or NULL */
 	const struct rundir *dir;    /* logs, gdb's script and socket */
 	const struct gdb_bp *bps;    /* one per check->gdb line */
 	size_t nbp;
@@ -54,6 +63,9 @@ struct boot {
 	int have_pids;               /* gdb's hits carry PIDs */
 	char *witness_error;         /* the witness was asked for but cannot watch, or NULL */
 	int gdb_fd;                  /* gdb's listening socket, handed to QEMU; -1 */
+	struct host_run *hosts;      /* the check's host commands started (hoststep.h) */
+	size_t nhosts;
+	int host_port;               /* the forward's host port of the last boot; 0 */
 	const struct phase_clock *clock;
 };
 

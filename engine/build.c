@@ -24,6 +24,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* What the lab builds once that a stage's Makefile may pack (under the
+ * lab's folder): what a grading build may read, and what a cached archive
+ * depends on besides the folder. */
+static const char *const lab_built[] = {
+	"build/busybox/busybox",
+	"build/dropbear/dropbearmulti",
+};
+
 #define BUILD_TIMEOUT  (300 * 1000)
 /* A learner's kernel: the first build of stage 06 builds the stock
  * defconfig too, about 10 min on two idle cores (23 min seen on a busy
@@ -175,18 +183,23 @@ grading_failed(struct result *r, struct run_outcome o, long long limit_ms, int c
 static int
 grading_make(const struct build_job *j, struct result *r)
 {
-	struct strv argv = {0};
-	/* What the lab's Makefile takes from the lab: BusyBox, read-only. */
-	char *busybox = xasprintf("%s/build/busybox/busybox", j->top);
-	const char *ro[] = {busybox, NULL};
-	push_bounds(j, &argv, GRADE_MAKE_CPU_S, is_file(busybox) ? ro : NULL);
+	struct strv argv = {0}, ro = {0};
+	/* What the lab's Makefile takes from the lab: BusyBox, Dropbear,
+	 * read-only (those built). */
+	for (size_t i = 0; i < sizeof(lab_built) / sizeof(lab_built[0]); i++) {
+		char *f = xasprintf("%s/%s", j->top, lab_built[i]);
+		if (is_file(f))
+			strv_push(&ro, f);
+		free(f);
+	}
+	push_bounds(j, &argv, GRADE_MAKE_CPU_S, ro.n ? (const char *const *)ro.v : NULL);
 	strv_push(&argv, "make");
 	strv_push(&argv, "--no-print-directory");
 	strv_pushf(&argv, "LAB_TOP=%s", j->top);
 	struct run_outcome o = run_logged_capped(argv.v, j->src, r->build_log, GRADE_MAKE_TIMEOUT,
 						 j->sigfd, GRADE_MAKE_LOG_MAX);
 	strv_release(&argv);
-	free(busybox);
+	strv_release(&ro);
 	char *made = xasprintf("%s/initramfs.cpio", j->src);
 	int ok = run_succeeded(o) && is_file(made) && copy_file(made, j->cpio, 0644) == 0;
 	free(made);
@@ -373,7 +386,7 @@ build_grading(const struct build_job *j, struct result *r)
 /*
  * Where the archive of a build of exactly these files is kept (build/cache/,
  * one per stage; the caller frees), or NULL if the digest cannot be made.
- * What a Makefile may take from the lab itself (BusyBox) counts too.
+ * What a Makefile may take from the lab itself (lab_built) counts too.
  */
 static char *
 cache_path(const struct build_job *j)
@@ -383,10 +396,12 @@ cache_path(const struct build_job *j)
 
 	if (tree_hash(j->src, &h) < 0)
 		return NULL;
-	char *busybox = xasprintf("%s/build/busybox/busybox", j->top);
-	if (stat(busybox, &bb) == 0)
-		h = (h ^ (unsigned long long)bb.st_mtim.tv_sec) * 1099511628211ull;
-	free(busybox);
+	for (size_t i = 0; i < sizeof(lab_built) / sizeof(lab_built[0]); i++) {
+		char *f = xasprintf("%s/%s", j->top, lab_built[i]);
+		if (stat(f, &bb) == 0)
+			h = (h ^ (unsigned long long)bb.st_mtim.tv_sec) * 1099511628211ull;
+		free(f);
+	}
 	char *dir = xasprintf("%s/build/cache", j->top);
 	mkdir_p(dir, 0755);     /* if it fails, nothing is cached */
 	char *path = xasprintf("%s/%s-%016llx.cpio", dir, j->stage->name, h);

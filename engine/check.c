@@ -35,6 +35,7 @@ struct parse {
 	enum { LAST_NONE, LAST_EXPECT, LAST_ANYWHERE, LAST_REJECT, LAST_SEND, LAST_ONDISK } last_kind;
 	size_t last_thread, last_idx;
 	int sources_line;
+	int sshkey_line;
 };
 
 /* Write "FILE:LINE: message" into the caller's err; returns -1. */
@@ -306,6 +307,17 @@ add_step(struct parse *p, enum step_kind kind)
 	return s;
 }
 
+/* Whether the thread has a `host` line yet: the lines after it are about
+ * that command's output. */
+static int
+thread_has_host(const struct thread *t)
+{
+	for (size_t i = 0; i < t->n; i++)
+		if (t->steps[i].kind == STEP_HOST)
+			return 1;
+	return 0;
+}
+
 /* expect and line: a step the UART must show; line: as a whole line. */
 static int
 add_expect(struct parse *p, const char *v, int whole)
@@ -317,6 +329,7 @@ add_expect(struct parse *p, const char *v, int whole)
 		return fail(p, "%s", msg);
 	}
 	s->whole = whole;
+	s->host = thread_has_host(p->t);
 	p->last_kind = LAST_EXPECT;
 	p->last_thread = (size_t)(p->t - p->c->threads);
 	p->last_idx = p->t->n - 1;
@@ -344,6 +357,9 @@ d_once(struct parse *p, const char *v)
 	struct step *s = &p->c->threads[p->last_thread].steps[p->last_idx];
 	if (s->once)
 		return fail(p, "that line has its once already");
+	if (s->host)
+		return fail(p, "once is about the UART: this line is matched in the output of the "
+			    "host line before it");
 	s->once = xstrdup(v);
 	return 0;
 }
@@ -351,6 +367,9 @@ d_once(struct parse *p, const char *v)
 static int
 d_send(struct parse *p, const char *v)
 {
+	if (thread_has_host(p->t))
+		return fail(p, "a send cannot come after a host line in its thread (the lines "
+			    "after host are about that command's output): start a new thread");
 	struct step *s = add_step(p, STEP_SEND);
 	s->text = xstrdup(v);
 	s->prompt = p->t->nprompts ? &p->t->prompts[p->t->nprompts - 1] : NULL;
@@ -498,6 +517,9 @@ d_by(struct parse *p, const char *v)
 	const struct pattern *pat = p->last_kind == LAST_EXPECT
 		? &p->c->threads[p->last_thread].steps[p->last_idx].pat
 		: &p->c->anywhere[p->last_idx];
+	if (p->last_kind == LAST_EXPECT && p->c->threads[p->last_thread].steps[p->last_idx].host)
+		return fail(p, "by is about who wrote on the console: this line is matched in the "
+			    "output of the host line before it");
 	struct wrule *w = add_wrule(p, WR_BY, "by", v);
 	free(w->text);
 	w->text = xasprintf("\"%s\" by %s", pat->text, v);
@@ -739,6 +761,67 @@ d_compile(struct parse *p, const char *v)
 	return 0;
 }
 
+/* forward tcp PORT: a port of the host, on 127.0.0.1, reaches the guest's PORT. */
+static int
+d_forward(struct parse *p, const char *v)
+{
+	size_t n;
+	char **w = checkline_words(v, &n);
+	int rc;
+
+	if (n != 2 || strcmp(w[0], "tcp"))
+		rc = fail(p, "forward takes 'tcp PORT' (the guest's TCP port, which a port of the "
+			  "host on 127.0.0.1 reaches), not '%s'", v);
+	else
+		rc = parse_int(p, w[1], 1, 65535, &p->c->forward_port);
+	checkline_words_free(w);
+	return rc;
+}
+
+/* sshkey PATH: this run's public key goes into the guest at PATH. */
+static int
+d_sshkey(struct parse *p, const char *v)
+{
+	if (v[0] != '/' || v[strlen(v) - 1] == '/' || strstr(v, "/../") || strstr(v, "//") ||
+	    strchr(v, ' ') || strchr(v, '\t'))
+		return fail(p, "sshkey takes the absolute path of a file in the guest, like "
+			    "/root/.ssh/authorized_keys, not '%s'", v);
+	p->c->sshkey = xstrdup(v);
+	p->sshkey_line = p->line;
+	return 0;
+}
+
+/* host SECONDS COMMAND: run COMMAND on the host once the thread reaches it. */
+static int
+d_host(struct parse *p, const char *v)
+{
+	const char *cmd = v;
+	char secs[16];
+	size_t k = strcspn(v, " \t");
+	int limit;
+
+	if (k >= sizeof(secs))
+		return fail(p, "host takes SECONDS (1 to 600), then the command");
+	memcpy(secs, v, k);
+	secs[k] = 0;
+	cmd += k;
+	cmd += strspn(cmd, " \t");
+	if (parse_int(p, secs, 1, 600, &limit) < 0)
+		return -1;
+	if (!*cmd)
+		return fail(p, "host needs a command after its seconds");
+	size_t hosts = 0;
+	for (size_t t = 0; t < p->c->nthreads; t++)
+		for (size_t i = 0; i < p->c->threads[t].n; i++)
+			hosts += p->c->threads[t].steps[i].kind == STEP_HOST;
+	if (hosts == CHECK_HOSTS_MAX)
+		return fail(p, "at most %d host lines in a check", CHECK_HOSTS_MAX);
+	struct step *s = add_step(p, STEP_HOST);
+	s->text = xstrdup(cmd);
+	s->host_s = limit;
+	return 0;
+}
+
 /* One row per directive, sorted by name; adding a directive is adding a row. */
 static const struct directive {
 	const char *name;
@@ -756,10 +839,12 @@ static const struct directive {
 	{"diagnose", d_diagnose, 0, 1},
 	{"disk", d_disk, 0, 1},
 	{"exit", d_exit, 0, 1},
+	{"forward", d_forward, 0, 1},
 	{"expect", d_expect, 0, 0},
 	{"explain", d_explain, 0, 0},
 	{"gdb", d_gdb, 1, 0},
 	{"grading", d_grading, 0, 1},
+	{"host", d_host, 0, 0},
 	{"initramfs", d_initramfs, 0, 1},
 	{"kernel", d_kernel, 0, 1},
 	{"line", d_line, 0, 0},
@@ -774,6 +859,7 @@ static const struct directive {
 	{"send", d_send, 0, 0},
 	{"serve", d_serve, 0, 1},
 	{"sources", d_sources, 1, 1},
+	{"sshkey", d_sshkey, 0, 1},
 	{"thread", d_thread, 0, 0},
 	{"timeout", d_timeout, 0, 1},
 	{"title", d_title, 0, 1},
@@ -902,6 +988,10 @@ check_parse_text(struct check *c, const char *name, const char *text,
 			}
 		}
 	}
+	if (rc == 0 && c->sshkey && !c->build) {
+		p.line = p.sshkey_line;
+		rc = fail(&p, "sshkey adds the key to the initramfs: it needs 'initramfs build'");
+	}
 	if (rc == 0 && c->serve && !c->network)
 		rc = fail(&p, "serve needs 'network responder': the responder serves the folder");
 	if (rc == 0 && !c->title)
@@ -945,6 +1035,7 @@ check_release(struct check *c)
 		free(t->name);
 	}
 	free(c->threads);
+	free(c->sshkey);
 	for (size_t i = 0; i < c->nanywhere; i++)
 		pattern_release(&c->anywhere[i]);
 	free(c->anywhere);

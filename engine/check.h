@@ -15,12 +15,22 @@
 
 #include <stddef.h>
 
-enum step_kind { STEP_EXPECT, STEP_SEND };
+enum step_kind {
+	STEP_EXPECT,               /* a line to see */
+	STEP_SEND,                 /* a line to type at the prompt */
+	STEP_HOST,                 /* `host SECONDS COMMAND`: a command run on the host */
+};
+
+/* host lines in one check, at most. */
+#define CHECK_HOSTS_MAX 16
 
 struct step {
 	enum step_kind kind;
 	struct pattern pat;        /* STEP_EXPECT: what must appear */
-	char *text;                /* STEP_SEND: the line to type */
+	char *text;                /* STEP_SEND: the line to type; STEP_HOST: the command */
+	int host_s;                /* STEP_HOST: its time limit in seconds */
+	int host;                  /* STEP_EXPECT after a `host` line of its thread: matched
+				    * in that command's output, not on the UART */
 	const struct pattern *prompt; /* STEP_SEND: wait for this first (may be NULL) */
 	int whole;                 /* STEP_EXPECT written `line`: the pattern is the whole line */
 	char *once;                /* `once WHY`: the line must not appear again; what a
@@ -108,6 +118,8 @@ struct check {
 	int build;                 /* initramfs build (1) or none (0) */
 	int timeout_s, points, memory_mb, network;
 	char *append;
+	int forward_port;          /* forward tcp PORT: the guest's port a host port reaches; 0 */
+	char *sshkey;              /* sshkey PATH: where the guest gets this run's public key */
 	char *serve;               /* serve DIR: a folder of the lab whose files the
 				    * responder serves (network responder); NULL: none */
 	int exit_status;           /* -1: not checked */

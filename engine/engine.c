@@ -16,6 +16,7 @@
 #include "initramfs.h"
 #include "judge.h"
 #include "rundir.h"
+#include "sshkey.h"
 #include "timing.h"
 
 #include <errno.h>
@@ -40,6 +41,7 @@ struct run {
 	char *top;             /* the lab (o->cat->top) */
 	char *learner;         /* the folder checked, or NULL */
 	char *cpio, *kernel, *vmlinux;
+	char *ssh_key;          /* the run's private key (sshkey), or NULL */
 	char *disk;             /* the disk image (disk.h), or NULL */
 	struct initramfs archive;
 	int have_archive;
@@ -198,7 +200,8 @@ kernel_config(const struct run *x)
 /*
  * The stage's time limit times LAB_TIMEOUT_SCALE, when it is set: a slower
  * or busier machine (a CI runner, a shared classroom server) gives every
- * stage the same room in proportion. An explicit --timeout is not scaled.
+ * stage the same room in proportion, and so every `host` command's limit.
+ * An explicit --timeout is not scaled.
  * Returns 0, or -1 with err filled when the value is not a number from
  * 0.1 to 50.
  */
@@ -222,6 +225,14 @@ scale_timeout(struct run *x, char *err, size_t errlen)
 	x->check.timeout_s = (int)(base * k + 0.999);
 	if (x->check.timeout_s < 1)
 		x->check.timeout_s = 1;
+	/* The host commands' own limits (`host SECONDS`) in proportion too. */
+	for (size_t t = 0; t < x->check.nthreads; t++)
+		for (size_t i = 0; i < x->check.threads[t].n; i++) {
+			struct step *st = &x->check.threads[t].steps[i];
+			int scaled = (int)(st->host_s * k + 0.999);
+			if (st->kind == STEP_HOST)
+				st->host_s = scaled >= 1 ? scaled : 1;
+		}
 	x->limit_note = xasprintf("the stage's %d s x LAB_TIMEOUT_SCALE %s", base, v);
 	return 0;
 }
@@ -418,6 +429,45 @@ build(struct run *x)
 	return rc;
 }
 
+/*
+ * A check's sshkey: this run's key pair, made now, and the archive booted
+ * becomes the learner's with a second archive appended that holds the
+ * public key (sshkey.h). x->cpio then names that one. Returns 0, or -1
+ * with the verdict set (ERROR: the lab's set-up).
+ */
+static int
+add_key(struct run *x)
+{
+	const struct check *c = &x->check;
+	char err[1024], *pub = NULL, *line, *out;
+	unsigned char *seg = NULL;
+	size_t seglen = 0;
+	int rc = -1;
+
+	phase_mark(&x->clock, "ssh-keygen, the key in the archive");
+	if (sshkey_make(x->dir.path, x->o->sigfd, &x->ssh_key, &pub, err, sizeof(err)) < 0) {
+		result_set(x->r, V_ERROR, "%s", err);
+		return -1;
+	}
+	line = xasprintf("%s\n", pub);
+	out = xasprintf("%s/initramfs+key.cpio", x->dir.path);
+	if (sshkey_segment(c->sshkey, line, strlen(line), &seg, &seglen, err, sizeof(err)) < 0 ||
+	    sshkey_initrd(x->cpio, seg, seglen, out, err, sizeof(err)) < 0) {
+		result_set(x->r, V_ERROR, "%s", err);
+	} else {
+		free(x->cpio);
+		x->cpio = out;
+		out = NULL;
+		x->r->ssh_key = xstrdup(x->ssh_key);
+		rc = 0;
+	}
+	free(seg);
+	free(out);
+	free(line);
+	free(pub);
+	return rc;
+}
+
 /* For run and debug: /init as a file of its own, for gdb's symbols. */
 static void
 write_init_elf(struct run *x)
@@ -516,6 +566,7 @@ judge_boot(struct run *x, struct boot *b)
 		.set = b->g.set, .nset = b->g.nset,
 		.answer_values = values, .answer_paths = paths, .limit_note = x->limit_note,
 		.uart = uart ? uart : "", .uart_len = uart_len,
+		.hosts = b->hosts, .nhosts = b->nhosts,
 		.disk_text = disk_text, .disk_why = disk_why,
 	};
 	judge(&in, x->r);
@@ -560,6 +611,7 @@ boot_and_judge(struct run *x, struct boot *b, const struct boot_job *job)
 			return 0;
 	}
 	matcher_flush(&b->m);
+	r->forward_port = b->host_port;
 	phase_mark(&x->clock, "the verdict is known; QEMU and gdb stopped");
 	judge_boot(x, b);
 	return b->seen.saw_run_init && !b->end.interrupted;
@@ -617,6 +669,14 @@ engine_check(const struct check_opts *o, struct result *r)
 				   "memory: the kernel needs room to unpack it",
 				   (long long)st.st_size >> 20, c->memory_mb);
 	}
+	if (c->sshkey && add_key(&x) < 0)
+		goto out;
+	if (c->sshkey) {
+		job.initrd = x.cpio;
+		job.ssh_key = x.ssh_key;
+		free(r->initrd_path);
+		r->initrd_path = xstrdup(x.cpio);
+	}
 	x.bps = breakpoints_resolve(c, x.have_archive ? &x.archive : NULL, x.vmlinux,
 				    x.dir.src, &x.nbp);
 	job.bps = x.bps;
@@ -654,6 +714,7 @@ out:
 	free(x.learner);
 	free(x.limit_note);
 	free(x.cpio);
+	free(x.ssh_key);
 	free(x.kernel);
 	free(x.vmlinux);
 	free(x.disk);

@@ -61,6 +61,8 @@ judge_reason(const struct judge_facts *f)
 		return JR_FLOOD;
 	if (f->decided)
 		return JR_DECIDED;
+	if (f->host_ended)
+		return JR_HOST_ENDED;
 	if (f->uart_complete)
 		return JR_OUTPUT_RIGHT;
 	if (f->timed_out)
@@ -244,6 +246,80 @@ decided_detail(const struct check *c, const struct matcher *m, size_t t, size_t 
 	}
 }
 
+/* The host command that ran for step i of thread t, or NULL. */
+static const struct host_run *
+host_of(const struct judge_input *in, size_t t, size_t i)
+{
+	for (size_t k = 0; k < in->nhosts; k++)
+		if (in->hosts[k].thread == t && in->hosts[k].step == i)
+			return &in->hosts[k];
+	return NULL;
+}
+
+/* How a host command ended, as words: "exited with status 255 after 0.3 s". */
+static char *
+host_how(const struct host_run *h, int limit_s)
+{
+	if (h->timed_out)
+		return xasprintf("was still running at its limit of %d s, and was killed", limit_s);
+	if (h->stopped)
+		return xasprintf("was still running when the run ended (after %.1f s), and was "
+				 "killed", h->ms / 1000.0);
+	if (h->signo)
+		return xasprintf("was killed by signal %d after %.1f s", h->signo, h->ms / 1000.0);
+	return xasprintf("exited with status %d after %.1f s", h->status, h->ms / 1000.0);
+}
+
+/* The item of a host step that ran: ok when the command exited with 0. */
+static void
+host_item(const struct judge_input *in, size_t t, size_t i, struct result *r)
+{
+	const struct step *s = &in->check->threads[t].steps[i];
+	const struct host_run *h = host_of(in, t, i);
+	char *how, *last, *d;
+	int ok;
+
+	if (!h) {
+		result_add_item(r, 0, ITEM_HOST, s->text, "its turn came, but it could not be "
+				"started (see the advice below)");
+		return;
+	}
+	how = host_how(h, s->host_s);
+	last = host_last_lines(h);
+	ok = h->ended && !h->timed_out && !h->stopped && h->status == 0;
+	d = *last && !ok ? xasprintf("it %s; its last lines: %s (all of it: %s)", how, last,
+				     h->log_path)
+		: xasprintf("it %s (its output: %s)", how, h->log_path);
+	result_add_item(r, ok, ITEM_HOST, s->text, d);
+	free(d);
+	free(last);
+	free(how);
+}
+
+/* The detail of the first line a host command's output lacked. */
+static char *
+host_missing(const struct judge_input *in, size_t t, size_t i)
+{
+	const struct thread *th = &in->check->threads[t];
+	size_t k = i;
+	const struct host_run *h = NULL;
+	char *last, *d;
+
+	while (k-- > 0 && th->steps[k].kind != STEP_HOST)
+		;
+	h = host_of(in, t, k);
+	if (!h)
+		return xstrdup("not in the output of the host command before it, which did not "
+			       "run");
+	last = host_last_lines(h);
+	d = *last ? xasprintf("not in the output of \"%s\", whose last lines were: %s",
+			      th->steps[k].text, last)
+		: xasprintf("not in the output of \"%s\", which printed nothing",
+			    th->steps[k].text);
+	free(last);
+	return d;
+}
+
 /*
  * The item of step i of thread t. Only true words: a step after the first
  * missing one of its thread was never looked for (UNCHECKED), a line that
@@ -251,12 +327,15 @@ decided_detail(const struct check *c, const struct matcher *m, size_t t, size_t 
  * is GLUED, a `once` line seen twice is REPEATED: none of them MISSING.
  */
 static void
-thread_item(const struct check *c, const struct matcher *m, size_t t, size_t i,
-	    const char *stopped, struct result *r)
+thread_item(const struct judge_input *in, size_t t, size_t i, const char *stopped,
+	    struct result *r)
 {
+	const struct check *c = in->check;
+	const struct matcher *m = in->m;
 	const struct thread *th = &c->threads[t];
 	const struct step *s = &th->steps[i];
-	enum item_kind kind = s->kind == STEP_EXPECT ? ITEM_EXPECT : ITEM_SEND;
+	enum item_kind kind = s->kind == STEP_EXPECT ? ITEM_EXPECT
+		: s->kind == STEP_HOST ? ITEM_HOST : ITEM_SEND;
 	const char *early = m->early[t][i];
 	size_t first = m->pos[t];
 	enum item_miss miss = MISS_PLAIN;
@@ -270,6 +349,10 @@ thread_item(const struct check *c, const struct matcher *m, size_t t, size_t i,
 		free(d);
 		return;
 	}
+	if (i < first && kind == ITEM_HOST) {
+		host_item(in, t, i, r);
+		return;
+	}
 	if (i < first) {
 		result_add_item(r, 1, kind, step_text(s), kind == ITEM_EXPECT ? m->seen[t][i] : NULL);
 		return;
@@ -279,7 +362,8 @@ thread_item(const struct check *c, const struct matcher *m, size_t t, size_t i,
 		char *own = NULL;
 		if (!why)
 			why = own = xasprintf("not %s: an earlier line (\"%s\") %s",
-					      kind == ITEM_EXPECT ? "checked" : "typed",
+					      kind == ITEM_EXPECT ? "checked" : kind == ITEM_HOST
+					      ? "run" : "typed",
 					      step_text(&th->steps[first]), m->glued[t][first]
 					      ? "appeared only with text glued to it" : "was missing");
 		d = early && kind == ITEM_EXPECT
@@ -316,6 +400,17 @@ thread_item(const struct check *c, const struct matcher *m, size_t t, size_t i,
 		it = result_add_item(r, 0, kind, step_text(s), d);
 		it->miss = kind == ITEM_EXPECT ? MISS_UNORDERED : MISS_PLAIN;
 		free(d);
+		return;
+	}
+	if (kind == ITEM_EXPECT && s->host) {
+		d = host_missing(in, t, i);
+		result_add_item(r, 0, kind, step_text(s), d);
+		free(d);
+		return;
+	}
+	if (kind == ITEM_HOST) {
+		result_add_item(r, 0, kind, step_text(s), "not run: what comes before it did not "
+				"appear");
 		return;
 	}
 	if (kind == ITEM_EXPECT) {
@@ -357,7 +452,7 @@ judge_items(const struct judge_input *in, struct result *r)
 		    (m->decided.thread != t || m->decided.why == MD_REPEATED))
 			why = cut;
 		for (size_t i = 0; i < c->threads[t].n; i++)
-			thread_item(c, m, t, i, why, r);
+			thread_item(in, t, i, why, r);
 		failed |= m->pos[t] < c->threads[t].n;
 	}
 	for (size_t i = 0; i < c->nanywhere; i++) {
@@ -489,6 +584,38 @@ decided_headline(const struct check *c, const struct matcher *m, struct result *
 	}
 }
 
+/* The headline of a run whose host command ended before the lines after
+ * it: the first thread left waiting, what it waited for, how the command
+ * ended and what it said last. */
+static void
+host_ended_headline(const struct judge_input *in, struct result *r)
+{
+	const struct check *c = in->check;
+	const struct matcher *m = in->m;
+
+	for (size_t t = 0; t < c->nthreads; t++) {
+		const struct thread *th = &c->threads[t];
+		size_t i = m->pos[t], k = i;
+		if (i >= th->n || !th->steps[i].host)
+			continue;
+		while (k-- > 0 && th->steps[k].kind != STEP_HOST)
+			;
+		const struct host_run *h = host_of(in, t, k);
+		if (!h)
+			continue;
+		char *how = host_how(h, th->steps[k].host_s), *last = host_last_lines(h);
+		result_set(r, V_FAIL, "the command the check ran on the host (%.40s...) %s "
+			   "before it printed \"%s\"; %s%s", th->steps[k].text, how,
+			   step_text(&th->steps[i]), *last ? "its last lines: " : "it printed nothing",
+			   last);
+		free(how);
+		free(last);
+		return;
+	}
+	result_set(r, V_FAIL, "a command the check ran on the host ended before it printed what "
+		   "the stage expects");
+}
+
 /* The verdict and its headline, from the precedence rule. */
 static void
 decide(const struct judge_input *in, int failed, struct result *r)
@@ -505,6 +632,7 @@ decide(const struct judge_input *in, int failed, struct result *r)
 		.forbidden = m->reject_hit >= 0,
 		.flood = end->flood,
 		.decided = m->decided.why != MD_NONE,
+		.host_ended = end->host_ended,
 		.uart_complete = matcher_complete(m),
 		.timed_out = end->timed_out,
 		.panicked = m->panic_line != NULL,
@@ -541,6 +669,9 @@ decide(const struct judge_input *in, int failed, struct result *r)
 		break;
 	case JR_DECIDED:
 		decided_headline(c, m, r);
+		break;
+	case JR_HOST_ENDED:
+		host_ended_headline(in, r);
 		break;
 	case JR_OUTPUT_RIGHT:
 		first = result_first_failed(r);

@@ -10,8 +10,9 @@
  * The verdict follows one precedence (judge_reason): interrupted, then
  * everything held (PASS), then QEMU refusing to start the machine, a
  * forbidden line, a flood, an output that decided the run before its end
- * (match.h), an item other than the UART's that failed, a timeout, and
- * last a boot that ended early (panicked or not).
+ * (match.h), a host command that ended without the lines after it, an
+ * item other than the UART's that failed, a timeout, and last a boot that
+ * ended early (panicked or not).
  */
 #ifndef LAB_JUDGE_H
 #define LAB_JUDGE_H
@@ -21,6 +22,7 @@
 #include "catalog.h"
 #include "diagnose.h"
 #include "gdb.h"
+#include "hoststep.h"
 #include "match.h"
 #include "result.h"
 
@@ -31,6 +33,8 @@
 struct boot_end {
 	int qemu_exited, qemu_status, timed_out, flood, interrupted;
 	int late;              /* booting at once, gdb attached after "Run /init" */
+	int host_ended;        /* a thread waited for the output of a host command that had
+				* ended: it could not go on */
 	long long silent_ms;   /* how long the guest had printed nothing when the run ended */
 };
 
@@ -55,6 +59,7 @@ enum judge_reason {
 	JR_FORBIDDEN,          /* FAIL: a reject line appeared */
 	JR_FLOOD,              /* FAIL: too much output */
 	JR_DECIDED,            /* FAIL: the output decided it before the end (match.h) */
+	JR_HOST_ENDED,         /* FAIL: a host command ended without the lines after it */
 	JR_OUTPUT_RIGHT,       /* FAIL: the UART said all, something else failed */
 	JR_TIMED_OUT,          /* TIMEOUT */
 	JR_PANICKED,           /* FAIL: a panic cut the output short */
@@ -62,8 +67,8 @@ enum judge_reason {
 };
 
 struct judge_facts {
-	int interrupted, failed, qemu_refused, forbidden, flood, decided, uart_complete,
-		timed_out, panicked;
+	int interrupted, failed, qemu_refused, forbidden, flood, decided, host_ended,
+		uart_complete, timed_out, panicked;
 };
 
 /* The precedence rule. */
@@ -94,6 +99,8 @@ struct judge_input {
 	const char *limit_note;
 	const char *uart;                 /* the boot's UART log, for answers */
 	size_t uart_len;
+	const struct host_run *hosts;     /* the check's host commands that ran */
+	size_t nhosts;
 	/* Per check->ondisk[i]: the file's text read out of the disk after
 	 * the boot, or NULL and why it could not be read. */
 	char *const *disk_text;

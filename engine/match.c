@@ -33,6 +33,8 @@ matcher_init(struct matcher *m, const struct check *c)
 	m->once_text = xcalloc(nt, sizeof(*m->once_text));
 	m->err_wait = xcalloc(nt, sizeof(*m->err_wait));
 	m->ticked = xcalloc(nt, sizeof(*m->ticked));
+	m->host_due = xcalloc(nt, sizeof(*m->host_due));
+	m->host_at = xcalloc(nt, sizeof(*m->host_at));
 	for (size_t i = 0; i < nt; i++) {
 		size_t n = c->threads[i].n + 1;
 		m->seen[i] = xcalloc(n, sizeof(char *));
@@ -150,7 +152,16 @@ advance_thread(struct matcher *m, size_t ti, struct strv *to_send, int complete)
 		return;
 	while (m->pos[ti] < t->n) {
 		const struct step *s = &t->steps[m->pos[ti]];
-		if (s->kind == STEP_EXPECT) {
+		/* A line of a host command's output: not the UART's. */
+		if (s->host)
+			return;
+		if (s->kind == STEP_HOST) {
+			/* Its turn: the caller runs it. Nothing runs once the
+			 * output has decided. */
+			if (m->decided.why != MD_NONE)
+				return;
+			m->host_due[ti] = m->host_at[ti] = m->pos[ti] + 1;
+		} else if (s->kind == STEP_EXPECT) {
 			if (prompt_first(m, ti, s))
 				return;
 			if (s->whole && !complete)
@@ -242,7 +253,7 @@ note_early(struct matcher *m)
 			sends |= th->steps[i].kind == STEP_SEND;
 		for (size_t i = m->pos[t] + 1; i < th->n; i++) {
 			const struct step *s = &th->steps[i];
-			if (m->early[t][i] || !step_in(s, line, 0, &start, &end))
+			if (s->host || m->early[t][i] || !step_in(s, line, 0, &start, &end))
 				continue;
 			m->early[t][i] = xstrdup(line);
 			/* A `once` line cannot come again in its turn. Not when the
@@ -268,7 +279,8 @@ note_near(struct matcher *m)
 		return;
 	for (size_t t = 0; t < m->c->nthreads; t++) {
 		const struct thread *th = &m->c->threads[t];
-		if (m->pos[t] >= th->n || th->steps[m->pos[t]].kind != STEP_EXPECT)
+		if (m->pos[t] >= th->n || th->steps[m->pos[t]].kind != STEP_EXPECT ||
+		    th->steps[m->pos[t]].host)
 			continue;
 		char *want = pattern_plain(&th->steps[m->pos[t]].pat);
 		size_t wl = want ? strlen(want) : 0;
@@ -432,6 +444,57 @@ matcher_flush(struct matcher *m)
 		advance(m, NULL, 0);
 		end_line(m, NULL);
 	}
+}
+
+int
+matcher_host_due(struct matcher *m, size_t *thread, size_t *step)
+{
+	for (size_t t = 0; t < m->c->nthreads; t++)
+		if (m->host_due[t]) {
+			*thread = t;
+			*step = m->host_due[t] - 1;
+			m->host_due[t] = 0;
+			return 1;
+		}
+	return 0;
+}
+
+void
+matcher_host_line(struct matcher *m, size_t ti, size_t step, const char *line)
+{
+	const struct thread *t = &m->c->threads[ti];
+	size_t col = 0, start = 0, end;
+
+	if (m->host_at[ti] != step + 1)
+		return;
+	while (m->pos[ti] < t->n) {
+		const struct step *s = &t->steps[m->pos[ti]];
+		if (s->kind == STEP_HOST) {
+			if (m->decided.why != MD_NONE)
+				return;
+			m->host_due[ti] = m->host_at[ti] = m->pos[ti] + 1;
+			start = 0;
+		} else if (!s->host || !step_in(s, line, col, &start, &end)) {
+			return;
+		} else {
+			col = end;
+		}
+		free(m->seen[ti][m->pos[ti]]);
+		m->seen[ti][m->pos[ti]] = xstrdup(line);
+		m->at[ti][m->pos[ti]] = start;
+		m->pos[ti]++;
+		thread_moved(m, ti);
+		/* A new command's output starts with its own first line. */
+		if (s->kind == STEP_HOST)
+			return;
+	}
+}
+
+int
+matcher_waits_host(const struct matcher *m, size_t t)
+{
+	const struct thread *th = &m->c->threads[t];
+	return m->pos[t] < th->n && th->steps[m->pos[t]].host;
 }
 
 int
@@ -616,6 +679,8 @@ matcher_release(struct matcher *m)
 	free(m->between);
 	free(m->err_wait);
 	free(m->ticked);
+	free(m->host_due);
+	free(m->host_at);
 	free(m->decided.line);
 	free(m->decided.between);
 	free(m->decided.late);

@@ -34,6 +34,11 @@
  * Memory is bounded whatever the guest prints: one line (at most
  * MATCH_LINE_MAX bytes; a longer one is cut) and the last MATCH_KEEP lines.
  *
+ * A `host` line (check.h, STEP_HOST) is a step the UART does not show:
+ * when its thread reaches it, the matcher says so once (matcher_host_due)
+ * and the caller runs the command; the thread's later lines are matched
+ * in that command's output (matcher_host_line), never in the UART's.
+ *
  * Pure code: no I/O. The check must outlive the matcher.
  */
 #ifndef LAB_MATCH_H
@@ -98,6 +103,8 @@ struct matcher {
 	 * first the UART showed) it was typed after, for the witness's `runs` */
 	size_t **prompt_seq;
 	size_t **prompts_done;  /* per thread, per prompt: occurrences in complete lines */
+	size_t *host_due;       /* per thread: 1 + a host step whose turn came, not yet taken */
+	size_t *host_at;        /* per thread: 1 + the host step it reached last, or 0 */
 	int reject_hit;         /* index of the first reject pattern seen, or -1 */
 	char *reject_line;
 	char *panic_line;       /* the first "Kernel panic" line, or NULL */
@@ -115,6 +122,15 @@ void matcher_init(struct matcher *m, const struct check *c);
 void matcher_feed(struct matcher *m, const char *data, size_t n, struct strv *to_send);
 /* End of output: the unfinished last line counts as a line. */
 void matcher_flush(struct matcher *m);
+/* A `host` line whose turn came: 1 with its thread and step, each given
+ * once; 0 when none is due. */
+int matcher_host_due(struct matcher *m, size_t *thread, size_t *step);
+/* One complete line of the output of the command of host step `step` of
+ * thread: it moves the thread's lines after that step (a line of an older
+ * command of the thread counts for nothing). */
+void matcher_host_line(struct matcher *m, size_t thread, size_t step, const char *line);
+/* Whether thread t waits for a line of a host command's output. */
+int matcher_waits_host(const struct matcher *m, size_t t);
 /* Every thread finished and every anywhere pattern seen. */
 int matcher_complete(const struct matcher *m);
 /* The last non-empty line (the unfinished one if any), or ""; the matcher's. */

@@ -28,6 +28,7 @@ qemu_opts_for_check(struct qemu_opts *o, const struct check *c, const char *kern
 	o->real_clock = c->real_clock && !grading;
 	o->lab_top = lab_top;
 	o->token = c->network ? c->nonce : NULL;
+	o->forward_guest = c->forward_port;
 	o->serve = c->network ? c->serve : NULL;
 }
 
@@ -106,15 +107,27 @@ qemu_argv(const struct qemu_opts *o, struct strv *a)
 		strv_push(a, "-icount");
 		strv_push(a, "shift=0,sleep=off");
 	}
-	if (o->token) {
+	if (o->token || (o->forward_guest && o->forward_host)) {
+		struct sb nd;
+		sb_init(&nd);
+		sb_puts(&nd, "user,id=n0,restrict=on");
 		/* QEMU runs the lab's responder for each connection to
 		 * 10.0.2.100:80; the responder itself serves at most a few at
 		 * once (tools/responder.sh). */
+		if (o->token)
+			sb_printf(&nd, ",guestfwd=tcp:10.0.2.100:80-cmd:%s/tools/responder.sh "
+				  "%s %s%s%s%s%s", o->lab_top, o->token,
+				  o->run_dir ? o->run_dir : "-", o->serve ? " " : "",
+				  o->serve ? o->lab_top : "",
+				  o->serve ? "/" : "", o->serve ? o->serve : "");
+		/* restrict=on keeps a hostfwd working: the host reaches the
+		 * guest, on 127.0.0.1 only; the guest still reaches nothing. */
+		if (o->forward_guest && o->forward_host)
+			sb_printf(&nd, ",hostfwd=tcp:127.0.0.1:%d-:%d", o->forward_host,
+				  o->forward_guest);
 		strv_push(a, "-netdev");
-		strv_pushf(a, "user,id=n0,restrict=on,guestfwd=tcp:10.0.2.100:80-cmd:"
-			   "%s/tools/responder.sh %s %s%s%s%s%s", o->lab_top, o->token,
-			   o->run_dir ? o->run_dir : "-", o->serve ? " " : "",
-			   o->serve ? o->lab_top : "", o->serve ? "/" : "", o->serve ? o->serve : "");
+		strv_push(a, nd.buf);
+		sb_release(&nd);
 		strv_push(a, "-device");
 		strv_push(a, "virtio-net-device,netdev=n0");
 		strv_push(a, "-device");

@@ -16,6 +16,11 @@
  *                           connect while QEMU is still starting
  *   restrict=on             (network stages only) the guest reaches nothing
  *                           but QEMU's own DHCP and the lab's responder
+ *   hostfwd=tcp:127.0.0.1:P-:G
+ *                           (a check's `forward tcp G`) a connection to port P
+ *                           of this machine's 127.0.0.1, and of no other
+ *                           address, reaches the guest's port G; P is fresh
+ *                           for each run (forward.h)
  *   -drive ...,format=raw   (disk stages only) the image is raw bytes to the
  *                           guest: QEMU never reads it as qcow2 (which can
  *                           name a backing file of the host to open)
@@ -51,6 +56,9 @@ struct qemu_opts {
 	const char *serve;       /* with token: the folder of the lab (relative to lab_top)
 				  * whose files the responder serves, or NULL */
 	const char *run_dir;     /* with token: where the responder keeps its slots */
+	int forward_guest;       /* > 0: a guest TCP port a host port reaches (forward tcp) */
+	int forward_host;        /* ...that host port on 127.0.0.1, the caller's (forward.h);
+				  * 0: not reserved, no forward */
 	int interactive;         /* the terminal is the UART (Ctrl-A X quits) */
 	int real_clock;          /* no -icount: guest time is wall time */
 	const char *serial_file; /* the UART goes to this file (debug: the terminal is gdb's) */
@@ -67,10 +75,11 @@ struct qemu {
 
 /*
  * The machine a check boots, from its settings (memory, append, clock,
- * network, disk): the one place that says how they become QEMU's options,
- * for check, run and debug alike. kernel, initrd and disk (NULL: none) are
- * the caller's; grading always counts instructions. Sets only those fields;
- * the caller adds gdb, the terminal or the logs.
+ * network, disk, forward): the one place that says how they become QEMU's
+ * options, for check, run and debug alike. kernel, initrd and disk (NULL:
+ * none) are the caller's; grading always counts instructions. Sets only
+ * those fields; the caller adds gdb, the terminal or the logs, and the host
+ * port of a forward (forward_host) it reserved.
  */
 void qemu_opts_for_check(struct qemu_opts *o, const struct check *c, const char *kernel,
 			 const char *initrd, const char *disk, const char *lab_top, int grading);

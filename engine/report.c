@@ -245,5 +245,7 @@ report_json(FILE *f, const struct result *r)
 	json_string(f, r->build_log ? r->build_log : "");
 	fputs(", \"run_dir\": ", f);
 	json_string(f, r->run_dir ? r->run_dir : "");
+	/* A check's forward: the host port it had on 127.0.0.1 (0: none). */
+	fprintf(f, ", \"forward_port\": %d", r->forward_port);
 	fputs("}", f);
 }

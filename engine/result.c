@@ -29,6 +29,7 @@ static const struct {
 	[ITEM_EXIT] = {"exit", "FAILED", 0},
 	[ITEM_COMPARE] = {"compare", "FAILED", 0},
 	[ITEM_WITNESS] = {"witness", "FAILED", 1},
+	[ITEM_HOST] = {"host", "FAILED", 1},
 	[ITEM_DISK] = {"disk", "FAILED", 1},
 };
 
@@ -124,6 +125,7 @@ result_release(struct result *r)
 	free(r->kernel_path);
 	free(r->vmlinux_path);
 	free(r->initrd_path);
+	free(r->ssh_key);
 	free(r->disk_path);
 	free(r->init_elf);
 	for (int i = 0; i < r->ncompare; i++)

@@ -35,6 +35,7 @@ enum item_kind {
 	ITEM_EXIT,      /* QEMU's exit status */
 	ITEM_COMPARE,   /* the stage's kernel against another */
 	ITEM_WITNESS,   /* a fact of the witness's record: who wrote, ran, reaped */
+	ITEM_HOST,      /* a command the check ran on the host (`host`) */
 	ITEM_DISK,      /* a file on the disk after the boot (ondisk) */
 	ITEM_KINDS
 };
@@ -96,6 +97,8 @@ struct result {
 	char nonce[9];         /* this run's fresh value ("" before the check was read) */
 	/* What was (or would be) booted: set once the build succeeded. */
 	char *kernel_path, *vmlinux_path, *initrd_path, *init_elf;
+	char *ssh_key;         /* the run's private key (a check's sshkey), or NULL */
+	int forward_port;      /* the host port of a check's forward (on 127.0.0.1), or 0 */
 	char *disk_path;       /* the disk image booted (disk.h), or NULL */
 	/* compare: the stage's kernel [0] against the lab's [1] (ncompare 2). */
 	struct kernel_timing compare[2];

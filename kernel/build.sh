@@ -425,16 +425,9 @@ leaner) total=0 ;;
 esac
 rm -f "$out/.built"   # a failed build must not look finished next time
 start=$(date +%s)
-set +e
-lib_progress "kernel($config, $version)" "$total" "$out" "$log" \
+lib_build "the build of '$config' (Linux $version)" "kernel($config, $version)" "$total" \
+	"$out" "$log" "$start" \
 	make -C "$src" O="$out" ARCH=riscv CROSS_COMPILE=riscv64-linux-gnu- -j"$jobs" Image
-rc=$?
-set -e
-if [ $rc -ne 0 ]; then
-	lib_fail_tail "the build of '$config' (Linux $version)" "$log"
-	exit 1
-fi
-lib_keep_steps "$out" "$total" "$start"
 # The runner needs the offsets kernel/task-offsets.gdb prints (pid, comm, tgid,
 # bprm->filename):
 # read them now, while the build is still the thing that takes time, rather

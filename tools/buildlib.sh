@@ -39,6 +39,28 @@
 #                                   first guess, and its seconds OUT/.build-seconds
 #   lib_fail_tail WHAT LOG          "NAME: WHAT failed; the full log is LOG,
 #                                   its last 30 lines:" and those lines
+#   lib_build WHAT NAME TOTAL OUT LOG START CMD...
+#                                   lib_progress NAME TOTAL OUT LOG CMD...;
+#                                   when CMD fails, lib_fail_tail WHAT LOG and
+#                                   exit 1, else lib_keep_steps OUT TOTAL START
+#   lib_up_to_date BIN STAMP FILE...
+#                                   true when BIN is executable, STAMP (written
+#                                   when it was built) exists, and no FILE is
+#                                   newer than STAMP: nothing to build
+#   lib_need_cross                  exit with what to do when the riscv64
+#                                   cross compiler or its static C library
+#                                   (libc.a) is missing
+#   lib_apt_source PKG              Debian's source package PKG (busybox,
+#                                   dropbear) of this release, fetched with
+#                                   apt-get through the lab's own folders under
+#                                   build/apt/ (the system's apt sources are
+#                                   only read) and unpacked, Debian's patches
+#                                   applied, into build/src/PKG-VERSION/, once:
+#                                   the stamp build/src/.PKG-unpacked names that
+#                                   folder, and lib_src is set to its path.
+#                                   Log: build/apt/fetch-PKG.log. A
+#                                   second fetch waits for the first
+#                                   (build/apt.lock)
 
 lib_die() {
 	echo "$lib_name: $*" >&2
@@ -181,4 +203,210 @@ lib_keep_steps() {
 lib_fail_tail() {
 	echo "$lib_name: $1 failed; the full log is $2, its last 30 lines:" >&2
 	grep -v '^__rc=' "$2" | tail -n 30 >&2
+}
+
+lib_build() {
+	_what=$1 _bname=$2 _btotal=$3 _bout=$4 _blog=$5 _bstart=$6
+	shift 6
+	set +e
+	lib_progress "$_bname" "$_btotal" "$_bout" "$_blog" "$@"
+	_rc=$?
+	set -e
+	if [ $_rc -ne 0 ]; then
+		lib_fail_tail "$_what" "$_blog"
+		exit 1
+	fi
+	lib_keep_steps "$_bout" "$_btotal" "$_bstart"
+}
+
+# `-nt`, "newer than", is not in POSIX, but every sh the lab meets has it.
+# shellcheck disable=SC3013
+lib_up_to_date() {
+	[ -x "$1" ] && [ -e "$2" ] || return 1
+	_stamp=$2
+	shift 2
+	for _f in "$@"; do
+		[ ! "$_f" -nt "$_stamp" ] || return 1
+	done
+}
+
+lib_need_cross() {
+	command -v riscv64-linux-gnu-gcc >/dev/null ||
+		lib_die "no cross compiler riscv64-linux-gnu-gcc: run 'make setup'"
+	[ -e "$(riscv64-linux-gnu-gcc -print-file-name=libc.a)" ] ||
+		lib_die "no static C library for riscv64 (libc.a): run 'make setup' (it installs libc6-dev-riscv64-cross)"
+}
+
+# lib_apt_source PKG ------------------------------------------------------------
+#
+# `apt-get source` needs "deb-src" entries, and a stock system has only "deb"
+# ones. Rather than edit /etc/apt (that belongs to the system, not to this
+# lab), we give apt a private set of folders under build/apt/:
+#
+#   build/apt/sources.list       deb-src twins of /etc/apt/sources.list lines
+#   build/apt/sources.list.d/    deb-src twins of /etc/apt/sources.list.d/*.sources
+#   build/apt/state/lists/       the downloaded package lists (Sources files)
+#   build/apt/cache/             apt's cache
+#   build/apt/download/          PKG_*.dsc, *.orig.tar.*, *.debian.tar.xz
+#
+# and point apt at them with -o options. Everything else (proxy settings,
+# keyrings, the dpkg status file /var/lib/dpkg/status) stays the system's, read
+# only. The mirror, suites and keyring are copied from the system's own "deb"
+# entries of this release (VERSION_CODENAME in /etc/os-release, e.g.
+# bookworm, bookworm-updates, bookworm-security), so this works on whatever
+# mirror the machine uses; third-party repositories are left out.
+_lib_apt() {
+	_a=$top/build/apt
+	apt-get -q -c "$_a/apt.conf" \
+		-o Dir::Etc::SourceList="$_a/sources.list" \
+		-o Dir::Etc::SourceParts="$_a/sources.list.d" \
+		-o Dir::State="$_a/state" \
+		-o Dir::Cache="$_a/cache" \
+		-o APT::Update::Error-Mode=any \
+		"$@"
+}
+
+# Write build/apt/sources.list and build/apt/sources.list.d/lab.sources.
+_lib_apt_sources() {
+	aptdir=$top/build/apt
+	# shellcheck disable=SC1091  # a system file, read at run time
+	codename=$(. /etc/os-release 2>/dev/null && echo "${VERSION_CODENAME:-}")
+	[ -n "$codename" ] || lib_die "no VERSION_CODENAME in /etc/os-release: is this Debian?"
+	mkdir -p "$aptdir/sources.list.d"
+
+	# One-line format: "deb [options] URI SUITE COMPONENT...". Keep the lines
+	# whose suite is this release, turned into "deb-src".
+	list=
+	[ -r /etc/apt/sources.list ] && list=/etc/apt/sources.list
+	for f in /etc/apt/sources.list.d/*.list; do
+		[ -r "$f" ] && list="$list $f"
+	done
+	# shellcheck disable=SC2086  # $list is a list of file names
+	awk -v c="$codename" '
+		/^[ \t]*#/ || $1 != "deb" { next }
+		{
+			line = $0; opts = ""
+			if (match(line, /\[[^]]*\]/)) {
+				opts = substr(line, RSTART, RLENGTH) " "
+				line = substr(line, 1, RSTART - 1) substr(line, RSTART + RLENGTH)
+			}
+			n = split(line, f)
+			if (f[3] != c && index(f[3], c "-") != 1 && index(f[3], c "/") != 1) next
+			out = "deb-src " opts f[2] " " f[3]
+			for (i = 4; i <= n; i++) out = out " " f[i]
+			if (!seen[out]++) print out
+		}' ${list:-/dev/null} >"$aptdir/sources.list"
+
+	# deb822 format (*.sources): paragraphs of "Field: value" lines. Keep the
+	# enabled paragraphs of Types "deb", with Types set to "deb-src" and
+	# Suites cut down to this release's; every other field (URIs,
+	# Components, Signed-By, ...) is copied as it is.
+	set -- /etc/apt/sources.list.d/*.sources
+	[ -r "$1" ] || set -- /dev/null
+	awk -v c="$codename" '
+		BEGIN { RS = ""; FS = "\n" }
+		{
+			deb = 0; enabled = 1; suites = ""; body = ""; field = ""
+			for (i = 1; i <= NF; i++) {
+				line = $i
+				if (line ~ /^#/) continue
+				if (line ~ /^[ \t]/) {          # continuation of a field
+					if (field != "types" && field != "suites" && field != "enabled")
+						body = body "\n" line
+					continue
+				}
+				field = tolower(substr(line, 1, index(line, ":") - 1))
+				value = substr(line, index(line, ":") + 1)
+				if (field == "types") { deb = (" " value " ") ~ /[ \t]deb[ \t]/ }
+				else if (field == "enabled") { enabled = (value !~ /[Nn][Oo]/) }
+				else if (field == "suites") {
+					n = split(value, s, /[ \t]+/)
+					for (j = 1; j <= n; j++)
+						if (s[j] == c || index(s[j], c "-") == 1 || index(s[j], c "/") == 1)
+							suites = suites " " s[j]
+				}
+				else body = body "\n" line
+			}
+			if (deb && enabled && suites != "")
+				printf "Types: deb-src\nSuites:%s%s\n\n", suites, body
+		}' "$@" >"$aptdir/sources.list.d/lab.sources"
+
+	[ -s "$aptdir/sources.list" ] || [ -s "$aptdir/sources.list.d/lab.sources" ] ||
+		lib_die "found no '$codename' entry in /etc/apt/sources.list or /etc/apt/sources.list.d/ to copy; is apt set up? ('make setup' uses it too)"
+}
+
+lib_apt_source() {
+	_pkg=$1
+	aptdir=$top/build/apt
+	unpacked=$top/build/src/.$_pkg-unpacked
+	lib_src=$top/build/src/$(cat "$unpacked" 2>/dev/null || true)
+	[ -e "$unpacked" ] && [ -d "$lib_src" ] && return 0
+	command -v apt-get >/dev/null || lib_die "no apt-get: this lab needs Debian (or a derivative)"
+	command -v dpkg-source >/dev/null ||
+		lib_die "no dpkg-source, which unpacks Debian source packages: run 'make setup' (it installs dpkg-dev)"
+	mkdir -p "$aptdir" "$top/build/src"
+	# One fetch at a time: two at once (make -j busybox dropbear) would
+	# fight over apt's lists. The second one waits, then finds its work
+	# maybe done.
+	exec 7>"$top/build/apt.lock"
+	if ! flock -n 7; then
+		echo "$lib_name: another fetch of a Debian source package is running; waiting for it (the lock is build/apt.lock)"
+		flock 7
+	fi
+	lib_src=$top/build/src/$(cat "$unpacked" 2>/dev/null || true)
+	if [ -e "$unpacked" ] && [ -d "$lib_src" ]; then
+		exec 7>&-
+		return 0
+	fi
+	_start=$(date +%s)
+	_log=$aptdir/fetch-$_pkg.log
+	rm -f "$unpacked"
+	mkdir -p "$aptdir/state/lists/partial" "$aptdir/cache/archives/partial" \
+		"$aptdir/download"
+	_lib_apt_sources
+	# The -c file holds what -o cannot say: forget the hooks that
+	# /etc/apt/apt.conf.d/ attaches to `apt-get update` (they refresh
+	# system-wide caches such as PackageKit's, which our private update
+	# must not touch).
+	cat >"$aptdir/apt.conf" <<-'EOF'
+		// Written by tools/buildlib.sh: no hooks for our private apt-get update.
+		#clear APT::Update::Pre-Invoke;
+		#clear APT::Update::Post-Invoke;
+		#clear APT::Update::Post-Invoke-Success;
+	EOF
+	# As root, apt downloads as the unprivileged user _apt, which must be
+	# able to write the download folder (else it warns and downloads as root).
+	if [ "$(id -u)" -eq 0 ] && id _apt >/dev/null 2>&1; then
+		chown _apt "$aptdir/download" "$aptdir/state/lists/partial" \
+			"$aptdir/cache/archives/partial"
+	fi
+
+	echo "$lib_name: fetching Debian's $_pkg source with apt-get (only build/apt/ is written, about 10 s)"
+	rm -f "$aptdir/download/${_pkg}"_*
+	if ! { _lib_apt update && (cd "$aptdir/download" && _lib_apt source --download-only "$_pkg"); } \
+		>"$_log" 2>&1; then
+		_said=$({ grep '^E:' "$_log"; grep -E '^(W|Err):' "$_log"; } | head -n 1)
+		[ -n "$_said" ] && echo "$lib_name: apt-get said: $_said" >&2
+		lib_die "apt-get could not download $_pkg's source (no network? no Debian mirror?); fix that, then run 'make setup' and this again (log: build/apt/fetch-$_pkg.log)"
+	fi
+	_dsc=$(ls "$aptdir/download/${_pkg}"_*.dsc)
+	_version=$(sed -n 's/^Version: *//p' "$_dsc")   # e.g. 1:1.35.0-4+deb12u1
+	_upstream=${_version#*:}                        # drop the epoch "1:"
+	_upstream=${_upstream%-*}                       # drop Debian's revision "-4+deb12u1"
+	_tree=$_pkg-$_upstream
+
+	# dpkg-source checks the files against the .dsc and applies
+	# debian/patches/*. It cannot check the .dsc's signature (that needs the
+	# debian-keyring package) and warns; apt already verified the files
+	# through the mirror's signed Release file. --no-copy keeps the tarballs
+	# in build/apt/download/ instead of copying them next to the tree.
+	rm -rf "$top/build/src/$_tree"
+	dpkg-source --no-copy -x "$_dsc" "$top/build/src/$_tree" >>"$_log" 2>&1 ||
+		lib_die "dpkg-source could not unpack $_dsc; see build/apt/fetch-$_pkg.log"
+	_patches=$(grep -c '^dpkg-source: info: applying' "$_log" || true)
+	# The stamp is written last: an interrupted fetch or unpack is redone.
+	echo "$_tree" >"$unpacked"
+	lib_src=$top/build/src/$_tree
+	exec 7>&-
+	echo "$lib_name: $_pkg $_version unpacked ($_patches Debian patches applied) in $(($(date +%s) - _start)) s: build/src/$_tree"
 }

@@ -12,9 +12,9 @@
 #   bench/       it checks the solutions
 # and then every file of the package is compared with every answer (a file
 # of solutions/ that differs from the starter it grew from): a package
-# that still holds one is not written. The kernel and BusyBox go in when
-# they are built here (build/kernel/lab, build/busybox), so the image needs
-# no kernel source.
+# that still holds one is not written. The kernel, BusyBox and Dropbear go
+# in when they are built here (build/kernel/lab, build/busybox,
+# build/dropbear), so the image needs no kernel source.
 set -eu
 export LC_ALL=C     # sort and join agree on the order
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -34,9 +34,9 @@ cp docs/run_autograder "$out/run_autograder"
 cp docs/autograder-setup.sh "$out/setup.sh"
 chmod 755 "$out/run_autograder" "$out/setup.sh"
 
-# The built kernel and BusyBox, when there are.
+# The built kernel, BusyBox and Dropbear, when there are.
 for f in build/kernel/lab/arch/riscv/boot/Image build/kernel/lab/vmlinux \
-	build/kernel/lab/kernel.version build/busybox/busybox; do
+	build/kernel/lab/kernel.version build/busybox/busybox build/dropbear/dropbearmulti; do
 	[ -e "$f" ] || continue
 	mkdir -p "$out/lab/$(dirname "$f")"
 	cp "$f" "$out/lab/$f"

@@ -22,7 +22,10 @@ set -u
 #                                                  tarball (linux-source-6.1 on Debian 12,
 #                                                  -6.12 on Debian 13), and its unpacker
 #   make gcc bc flex bison libssl-dev libelf-dev   what the kernel build needs
-#   dpkg-dev                                       unpacks BusyBox's Debian source package
+#   dpkg-dev                                       unpacks BusyBox's and Dropbear's Debian
+#                                                  source packages
+#   openssh-client                                 ssh and ssh-keygen: stage 09's check logs
+#                                                  in to the guest's Dropbear from the host
 #   bubblewrap                                     the sandbox of every grading build
 #                                                  (lab-runner grade, docs/grading.md)
 #   e2fsprogs                                      stage 07's disk: mke2fs -d makes it,
@@ -34,7 +37,7 @@ set -u
 # as does libclang-rt-14-dev libFuzzer's: nothing is installed over them.)
 packages="gcc-riscv64-linux-gnu libc6-dev-riscv64-cross qemu-system-misc gdb-multiarch cpio
 linux-source|linux-source-[0-9]* xz-utils make gcc libc6-dev bc flex bison libssl-dev libelf-dev
-dpkg-dev bubblewrap e2fsprogs"
+dpkg-dev bubblewrap e2fsprogs openssh-client"
 # For the tests only:
 #   clang libclang-rt-dev  libFuzzer, for the fuzz targets (tests/fuzz/)
 #   python3                validates the JSON and JUnit XML reports

@@ -4,8 +4,9 @@
 for dir in solutions/[0-9][0-9]-*/; do
 	stage=$(basename "$dir")
 	[ -e "checks/$stage.check" ] || continue
-	if needs_busybox "$stage" && [ ! -e build/busybox/busybox ]; then
-		echo "skip $stage: no BusyBox"
+	missing=$(missing_build "$stage")
+	if [ -n "$missing" ]; then
+		echo "skip $stage: no $missing yet (make busybox, make dropbear)"
 		continue
 	fi
 	# Stage 06 builds a kernel: the tests keep theirs apart from the

@@ -3,8 +3,9 @@
 . tests/integration/lib.sh
 for dir in steps/[0-9][0-9]-*/starter/; do
 	stage=$(basename "$(dirname "$dir")")
-	if needs_busybox "$stage" && [ ! -e build/busybox/busybox ]; then
-		echo "skip $stage: no BusyBox"
+	missing=$(missing_build "$stage")
+	if [ -n "$missing" ]; then
+		echo "skip $stage: no $missing yet (make busybox, make dropbear)"
 		continue
 	fi
 	export LEANER_OUT="$TOP/build/kernel/leaner-test-starter"   # stage 06's kernel

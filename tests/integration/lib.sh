@@ -43,8 +43,14 @@ want() {
 # elapsed-time helpers, in milliseconds
 ms() { date +%s%3N; }
 
-# needs_busybox STAGE: the stage packs the lab's BusyBox, as its own files
-# say (its starter's or solution's Makefile names build/busybox/busybox).
-needs_busybox() {
-	grep -qs 'build/busybox/busybox' "steps/$1/starter/Makefile" "solutions/$1/Makefile"
+# missing_build STAGE: the first program the lab builds (BusyBox, Dropbear)
+# that the stage packs, as its own files say (its starter's or solution's
+# Makefile names it), and that is not built yet; nothing when none is.
+missing_build() {
+	for f in build/busybox/busybox build/dropbear/dropbearmulti; do
+		if grep -qs "$f" "steps/$1/starter/Makefile" "solutions/$1/Makefile" && [ ! -e "$f" ]; then
+			echo "$f"
+			return
+		fi
+	done
 }
