@@ -9,11 +9,21 @@
 #   within S          the boot ends within S seconds (the report's "boot X s"):
 #                     the output decided it, the stage's limit was not waited out
 #   from solution     the entry holds only what differs from solutions/NN-name/:
-#                     it is laid out as a copy of that folder with its files over it
+#                     a copy of that folder is made, the entry's own files (but
+#                     expect and change.patch) are copied over it, then its
+#                     change.patch, if any, is applied with patch -p1
+#
+# change.patch is a unified diff against the solution's folder, with paths
+# a/FILE and b/FILE (FILE relative to that folder), as made by
+#   diff -u --label a/init.c --label b/init.c solutions/02-init-and-shell/init.c init.c
+# or git diff. Prefer it to a whole copy of a file for a small change: the
+# entry then follows the solution, and a patch that no longer applies fails
+# the entry, saying so.
 #   log_under BYTES   its uart.log stays under BYTES
 . tests/integration/lib.sh
 problems=0
-for dir in tests/broken/*/; do
+# BROKEN=GLOB checks only the entries whose name matches (BROKEN='no-*').
+for dir in tests/broken/${BROKEN:-*}/; do
 	name=$(basename "$dir")
 	stage=$(sed -n 's/^stage //p' "$dir/expect")
 	verdict=$(sed -n 's/^verdict //p' "$dir/expect")
@@ -24,7 +34,16 @@ for dir in tests/broken/*/; do
 	if grep -qx 'from solution' "$dir/expect"; then
 		target=$SCRATCH/$name.dir
 		cp -r "solutions/$stage" "$target"
-		(cd "$dir" && find . -type f ! -name expect -exec cp --parents {} "$target" \;)
+		(cd "$dir" && find . -type f ! -name expect ! -name change.patch \
+			-exec cp --parents {} "$target" \;)
+		if [ -f "$dir/change.patch" ] &&
+		    ! patch -s -p1 -N -r - --no-backup-if-mismatch -d "$target" \
+			<"$dir/change.patch" >"$SCRATCH/$name.patch.txt" 2>&1; then
+			echo "FAIL $name: its change.patch does not apply to solutions/$stage"
+			sed 's/^/    /' "$SCRATCH/$name.patch.txt"
+			problems=$((problems + 1))
+			continue
+		fi
 	fi
 	args=
 	[ -n "$limit" ] && args="--timeout $limit"
