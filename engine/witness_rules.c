@@ -141,10 +141,12 @@ step_bound(const struct check *c, const struct matcher *m, const struct wstream 
 }
 
 /* One occurrence of text at at: whether WHO wrote it (and, for `line`, as
- * a whole line); the reason into d if not. */
+ * a whole line); the reason into d if not, and *not_whole set when the
+ * writer was right but the line was not whole. */
 static int
 judge_occurrence(const struct witness *w, const struct wstream *s, const struct wrule *rule,
-		 const char *text, size_t at, const char *who, int *writer, struct sb *d)
+		 const char *text, size_t at, const char *who, int *writer, int *not_whole,
+		 struct sb *d)
 {
 	size_t len = strlen(text), endb = at + len, k0 = wstream_write_at(s, at);
 	char name[160];
@@ -164,11 +166,13 @@ judge_occurrence(const struct witness *w, const struct wstream *s, const struct 
 	int same = endb < s->all.len && w->ev[s->ev[wstream_write_at(s, endb)]].tgid == *writer;
 	witness_name(w, *writer, name, sizeof(name));
 	if (!same || s->all.buf[endb] != '\n') {
+		*not_whole = 1;
 		sb_printf(d, "\"%s\" was written by %s, but not as a whole line: %s", text, name,
 			  !same ? "no newline came after it" : "more text followed on the same line");
 		return 0;
 	}
 	if (!starts) {
+		*not_whole = 1;
 		sb_printf(d, "\"%s\" was written by %s, but not as a whole line: other text came "
 			  "before it on the line", text, name);
 		return 0;
@@ -183,7 +187,8 @@ judge_occurrence(const struct witness *w, const struct wstream *s, const struct 
  */
 static int
 judge_by(const struct check *c, const struct matcher *m, const struct witness *w,
-	 const struct wstream *s, const struct wrule *rule, size_t *cursor, struct sb *d)
+	 const struct wstream *s, const struct wrule *rule, size_t *cursor, int *not_whole,
+	 struct sb *d)
 {
 	char *text = matched_text(c, m, rule);
 	char name[160];
@@ -199,7 +204,7 @@ judge_by(const struct check *c, const struct matcher *m, const struct witness *w
 	size_t from = rule->anywhere < 0 ? step_bound(c, m, s, rule, *cursor) : 0;
 	for (size_t at = stream_find(s, text, len, from); at != SIZE_MAX && ok;
 	     at = stream_find(s, text, len, at + 1)) {
-		ok = judge_occurrence(w, s, rule, text, at, who, &writer, d);
+		ok = judge_occurrence(w, s, rule, text, at, who, &writer, not_whole, d);
 		times++;
 		if (rule->anywhere < 0) {
 			*cursor = at + len;
@@ -509,7 +514,7 @@ witness_judge(const struct check *c, const struct matcher *m, const struct witne
 {
 	struct wstream s;
 	struct sb d;
-	int failed = 0;
+	int failed = 0, not_whole = 0;
 
 	if (!c->nwrules)
 		return 0;
@@ -524,7 +529,9 @@ witness_judge(const struct check *c, const struct matcher *m, const struct witne
 			sb_printf(&d, "not judged: %s", unavailable);
 		} else {
 			switch (rule->kind) {
-			case WR_BY: ok = judge_by(c, m, w, &s, rule, &cursor[rule->thread], &d); break;
+			case WR_BY:
+				ok = judge_by(c, m, w, &s, rule, &cursor[rule->thread], &not_whole, &d);
+				break;
 			case WR_RUNS: ok = judge_runs(c, m, w, &s, rule, &d); break;
 			case WR_EXEC: ok = judge_exec(w, rule, &d); break;
 			case WR_EXIT: ok = judge_exit(w, rule, &d); break;
@@ -536,6 +543,10 @@ witness_judge(const struct check *c, const struct matcher *m, const struct witne
 			it->miss = MISS_UNCHECKED;
 		failed |= !ok;
 	}
+	if (not_whole)
+		strv_push(&r->advice, "a line the stage asks for must be written whole: its text and "
+			  "its \\n together (printf(\"...\\n\")). Without the \\n, the next text on the "
+			  "console, another process's or the kernel's, runs on in the same line");
 	free(cursor);
 	sb_release(&d);
 	wstream_release(&s);

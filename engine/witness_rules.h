@@ -36,7 +36,8 @@
 /*
  * One ITEM_WITNESS per c->wrules[i]. unavailable: why there is no record
  * (then every rule is an item that was not judged), or NULL. Returns 1 if
- * any rule did not hold.
+ * any rule did not hold. A `by ... line` whose writer was right but whose
+ * line was not whole also adds one advice to r (what a whole line is).
  */
 int witness_judge(const struct check *c, const struct matcher *m, const struct witness *w,
 		  const char *unavailable, struct result *r);

@@ -203,6 +203,9 @@ TEST(by_line_and_echo)
 		    "as a whole line: no newline came after it");
 	/* Only the terminal's echo showed "typed": nobody wrote it. */
 	CHECK(strstr(f.r.items[1].detail, "no process wrote it") != NULL);
+	/* The right writer, not a whole line: one advice says what a line is. */
+	CHECK(f.r.advice.n == 1);
+	CHECK(f.r.advice.n == 1 && strstr(f.r.advice.v[0], "must be written whole") != NULL);
 	done(&f);
 }
 
