@@ -252,13 +252,27 @@ errno_name(long e)
 static void
 failed_exec(struct sb *d, const struct wevent *e)
 {
-	sb_printf(d, "%s, which failed: %s (%s)", e->text, errno_name(e->value),
-		  strerror((int)e->value));
+	/* Control characters as C escapes: a '\n' that getline left on the
+	 * last word is the mistake to see ("/bin/ls\n"), not a line break. */
+	for (const char *p = e->text; *p; p++) {
+		unsigned char ch = (unsigned char)*p;
+		if (ch == '\n')
+			sb_puts(d, "\\n");
+		else if (ch == '\r')
+			sb_puts(d, "\\r");
+		else if (ch == '\t')
+			sb_puts(d, "\\t");
+		else if (ch < 0x20 || ch == 0x7f)
+			sb_printf(d, "\\x%02x", ch);
+		else
+			sb_add(d, p, 1);
+	}
+	sb_printf(d, ", which failed: %s (%s)", errno_name(e->value), strerror((int)e->value));
 }
 
 static int
 judge_runs(const struct check *c, const struct matcher *m, const struct witness *w,
-	   const struct wstream *s, const struct wrule *rule, struct sb *d)
+	   const struct wstream *s, const struct wrule *rule, int *self_exec, struct sb *d)
 {
 	const struct thread *t = &c->threads[rule->thread];
 	const struct step *st = &t->steps[rule->step];
@@ -319,6 +333,13 @@ judge_runs(const struct check *c, const struct matcher *m, const struct witness 
 		sb_printf(d, "\"%s\" must be a built-in, done by the shell itself, but %s exec'd %s",
 			  st->text, witness_name(w, any_exec->tgid, name2, sizeof(name2)),
 			  any_exec->text);
+		return 0;
+	}
+	if (!child && any_exec && any_exec->tgid == shell) {
+		*self_exec = 1;
+		sb_printf(d, "typing \"%s\" made the shell, %s, exec %s itself, with no fork: it "
+			  "must fork() a child and exec %s in it", st->text, name, any_exec->text,
+			  rule->program);
 		return 0;
 	}
 	if (!child) {
@@ -489,7 +510,10 @@ witness_advise(const struct witness *w, struct strv *advice)
 			  p && p->parent > 0 ? ", a child of " : "",
 			  p && p->parent > 0 ? witness_name(w, p->parent, parent, sizeof(parent)) : "");
 		failed_exec(&s, e);
-		sb_puts(&s, e->value == 2 ? ": is the path right, and is the file in the archive?"
+		sb_puts(&s, e->value == 2 && strpbrk(e->text, "\r\n")
+			? ": the path ends in the line's end (\\n): getline keeps it, so cut it "
+			"off, or split the line on \" \\t\\r\\n\", before using the words"
+			: e->value == 2 ? ": is the path right, and is the file in the archive?"
 			: e->value == 8 ? ": it is not a program this machine can run (built for "
 			"another one, or a script without its #! line)" : "");
 		strv_push(advice, s.buf);
@@ -514,7 +538,7 @@ witness_judge(const struct check *c, const struct matcher *m, const struct witne
 {
 	struct wstream s;
 	struct sb d;
-	int failed = 0, not_whole = 0;
+	int failed = 0, not_whole = 0, self_exec = 0;
 
 	if (!c->nwrules)
 		return 0;
@@ -532,7 +556,7 @@ witness_judge(const struct check *c, const struct matcher *m, const struct witne
 			case WR_BY:
 				ok = judge_by(c, m, w, &s, rule, &cursor[rule->thread], &not_whole, &d);
 				break;
-			case WR_RUNS: ok = judge_runs(c, m, w, &s, rule, &d); break;
+			case WR_RUNS: ok = judge_runs(c, m, w, &s, rule, &self_exec, &d); break;
 			case WR_EXEC: ok = judge_exec(w, rule, &d); break;
 			case WR_EXIT: ok = judge_exit(w, rule, &d); break;
 			case WR_ORPHAN: ok = judge_orphan(w, rule, &d); break;
@@ -547,6 +571,11 @@ witness_judge(const struct check *c, const struct matcher *m, const struct witne
 		strv_push(&r->advice, "a line the stage asks for must be written whole: its text and "
 			  "its \\n together (printf(\"...\\n\")). Without the \\n, the next text on the "
 			  "console, another process's or the kernel's, runs on in the same line");
+	if (self_exec)
+		strv_push(&r->advice, "the shell exec'd a program in its own process, without fork: "
+			  "exec replaces the process that calls it, so the shell became that program "
+			  "and ended with it (and init started a new shell). Exec only in the child, "
+			  "where fork() returned 0");
 	free(cursor);
 	sb_release(&d);
 	wstream_release(&s);

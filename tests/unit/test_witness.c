@@ -280,6 +280,25 @@ TEST(runs_catches_fakes)
 	CHECK(strstr(f.r.items[0].detail, "the prompt came back while PID 21 (/bin/ls) was still "
 		     "running") != NULL);
 	done(&f);
+
+	/* No fork: the shell becomes ls; init starts a new shell. */
+	static const char *const nofork[] = {
+		"@@W exec 18 18 0x1 \"/little_shell\"",
+		"@@W write 18 18 5 \"lsh> \"",
+		"@@W exec 18 18 0x1 \"/bin/ls\"",
+		"@@W write 18 18 5 \"file\\n\"",
+		"@@W exit 18 18 0",
+		"@@W new 1 1 22 22",
+		"@@W exec 22 22 0x1 \"/little_shell\"",
+		"@@W write 22 22 5 \"lsh> \"",
+		"@@W write 22 22 5 \"lsh> \"",
+		NULL,
+	};
+	CHECK(run(&f, check03, uart03, nofork) == 1);
+	CHECK(strstr(f.r.items[0].detail, "exec /bin/ls itself, with no fork") != NULL);
+	CHECK(f.r.advice.n == 1);
+	CHECK(f.r.advice.n == 1 && strstr(f.r.advice.v[0], "without fork: exec replaces") != NULL);
+	done(&f);
 }
 
 TEST(exit_and_orphans)
@@ -339,6 +358,23 @@ TEST(advice)
 	CHECK_STREQ(adv.v[1], "PID 18 (/init) ended but was never reaped: it stays a zombie until "
 		    "its parent, PID 1 (/init), waits for it (wait or waitpid)");
 	strv_release(&adv);
+	witness_release(&w);
+
+	/* A path with the line's end on it: shown as \n, and named. */
+	static const char *const nl[] = {
+		"@@W exec 18 18 0x1 \"/little_shell\"",
+		"@@W new 18 18 21 21",
+		"@@W try 21 21 0x2 \"/bin/ls\\n\"",
+		"@@W ret 21 21 -2",
+		NULL,
+	};
+	struct strv adv2 = {0};
+	feed(&w, nl);
+	witness_advise(&w, &adv2);
+	CHECK(adv2.n >= 1);
+	CHECK(adv2.n >= 1 && strstr(adv2.v[0], "try to exec /bin/ls\\n, which failed: ENOENT") != NULL);
+	CHECK(adv2.n >= 1 && strstr(adv2.v[0], "the path ends in the line's end") != NULL);
+	strv_release(&adv2);
 	witness_release(&w);
 }
 
