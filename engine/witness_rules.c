@@ -524,10 +524,19 @@ witness_advise(const struct witness *w, struct strv *advice)
 		const struct wproc *p = &w->procs[i];
 		if (!p->exited || p->reaper || p->pid == 1 || p->parent <= 0)
 			continue;
-		strv_pushf(advice, "%s ended but was never reaped: it stays a zombie until its "
-			   "parent, %s, waits for it (wait or waitpid)",
-			   witness_name(w, p->pid, name, sizeof(name)),
-			   witness_name(w, p->parent, parent, sizeof(parent)));
+		const struct wproc *pp = witness_proc(w, p->parent);
+		if (pp && pp->exited && p->parent != 1)
+			/* Its parent ended too: the kernel gave it to PID 1. */
+			strv_pushf(advice, "%s ended but was never reaped: its parent, %s, ended too, "
+				   "so it became PID 1's, and stays a zombie until init waits for it "
+				   "(wait(), or waitpid(-1, ...))",
+				   witness_name(w, p->pid, name, sizeof(name)),
+				   witness_name(w, p->parent, parent, sizeof(parent)));
+		else
+			strv_pushf(advice, "%s ended but was never reaped: it stays a zombie until its "
+				   "parent, %s, waits for it (wait or waitpid)",
+				   witness_name(w, p->pid, name, sizeof(name)),
+				   witness_name(w, p->parent, parent, sizeof(parent)));
 		said++;
 	}
 }

@@ -360,6 +360,25 @@ TEST(advice)
 	strv_release(&adv);
 	witness_release(&w);
 
+	/* An orphan never reaped: init's to collect, not its dead parent's. */
+	static const char *const orphan[] = {
+		"@@W exec 1 1 0x1 \"/init\"",
+		"@@W new 1 1 22 22",
+		"@@W new 22 22 23 23",
+		"@@W exit 22 22 0",
+		"@@W reap 1 1 22 22",
+		"@@W exit 23 23 0",
+		NULL,
+	};
+	struct strv adv3 = {0};
+	feed(&w, orphan);
+	witness_advise(&w, &adv3);
+	CHECK(adv3.n == 1);
+	CHECK(adv3.n == 1 && strstr(adv3.v[0], "ended too, so it became PID 1's, and stays a "
+				     "zombie until init waits for it") != NULL);
+	strv_release(&adv3);
+	witness_release(&w);
+
 	/* A path with the line's end on it: shown as \n, and named. */
 	static const char *const nl[] = {
 		"@@W exec 18 18 0x1 \"/little_shell\"",
