@@ -30,14 +30,25 @@ problems=0
 # date" make every later run cost seconds), and a fragment the kernel
 # script refuses costs seconds from the first run on.
 #
-# BROKEN=GLOB checks only the entries whose name matches (BROKEN='no-*').
-for dir in tests/broken/${BROKEN:-*}/; do
+# BROKEN='GLOB...' checks only the entries whose name matches one of the
+# globs (BROKEN='no-* rc-twice').
+dirs=
+set -f
+for g in ${BROKEN:-*}; do dirs="$dirs tests/broken/$g/"; done
+set +f
+for dir in $dirs; do
+	[ -d "$dir" ] || continue
 	name=$(basename "$dir")
 	stage=$(sed -n 's/^stage //p' "$dir/expect")
 	verdict=$(sed -n 's/^verdict //p' "$dir/expect")
 	limit=$(sed -n 's/^timeout //p' "$dir/expect")
 	cap=$(sed -n 's/^log_under //p' "$dir/expect")
 	within=$(sed -n 's/^within //p' "$dir/expect")
+	if [ -z "$stage" ] || [ -z "$verdict" ]; then
+		echo "FAIL $name: its expect file has no stage or no verdict line"
+		problems=$((problems + 1))
+		continue
+	fi
 	build=$(sed -n 's/^build //p' "$dir/expect")
 	target=$dir
 	if grep -qx 'from solution' "$dir/expect"; then
