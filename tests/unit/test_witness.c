@@ -337,6 +337,20 @@ TEST(unavailable)
 	done(&f);
 }
 
+/* The record of lines gives n pieces of advice, the first holding text. */
+static int
+first_advice_says(const char *const *lines, size_t n, const char *text)
+{
+	struct witness w;
+	struct strv adv = {0};
+	feed(&w, lines);
+	witness_advise(&w, &adv);
+	int ok = adv.n == n && strstr(adv.v[0], text) != NULL;
+	strv_release(&adv);
+	witness_release(&w);
+	return ok;
+}
+
 TEST(advice)
 {
 	static const char *const lines[] = {
@@ -370,14 +384,8 @@ TEST(advice)
 		"@@W exit 23 23 0",
 		NULL,
 	};
-	struct strv adv3 = {0};
-	feed(&w, orphan);
-	witness_advise(&w, &adv3);
-	CHECK(adv3.n == 1);
-	CHECK(adv3.n == 1 && strstr(adv3.v[0], "ended too, so it became PID 1's, and stays a "
-				     "zombie until init waits for it") != NULL);
-	strv_release(&adv3);
-	witness_release(&w);
+	CHECK(first_advice_says(orphan, 1, "ended too, so it became PID 1's, and stays a zombie "
+				"until init waits for it"));
 
 	/* A path with the line's end on it: shown as \n, and named. */
 	static const char *const nl[] = {
@@ -387,14 +395,8 @@ TEST(advice)
 		"@@W ret 21 21 -2",
 		NULL,
 	};
-	struct strv adv2 = {0};
-	feed(&w, nl);
-	witness_advise(&w, &adv2);
-	CHECK(adv2.n >= 1);
-	CHECK(adv2.n >= 1 && strstr(adv2.v[0], "try to exec /bin/ls\\n, which failed: ENOENT") != NULL);
-	CHECK(adv2.n >= 1 && strstr(adv2.v[0], "the path ends in the line's end") != NULL);
-	strv_release(&adv2);
-	witness_release(&w);
+	CHECK(first_advice_says(nl, 1, "try to exec /bin/ls\\n, which failed: ENOENT"));
+	CHECK(first_advice_says(nl, 1, "the path ends in the line's end"));
 }
 
 TEST(parse_errors)
