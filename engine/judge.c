@@ -503,6 +503,12 @@ explain(const struct check *c, const struct matcher *m, struct result *r)
 			strv_push(&r->advice, c->reject[m->reject_hit].why);
 		return;
 	}
+	/* A repeated `once` line: its WHY is what the repeat means. */
+	if (m->decided.why == MD_REPEATED) {
+		const struct step *s = &c->threads[m->decided.thread].steps[m->decided.step];
+		if (s->once)
+			strv_push(&r->advice, s->once);
+	}
 	for (size_t t = 0; t < c->nthreads; t++) {
 		const struct thread *th = &c->threads[t];
 		for (size_t i = m->pos[t]; i < th->n; i++)

@@ -141,10 +141,12 @@ step_bound(const struct check *c, const struct matcher *m, const struct wstream 
 }
 
 /* One occurrence of text at at: whether WHO wrote it (and, for `line`, as
- * a whole line); the reason into d if not. */
+ * a whole line); the reason into d if not, and *not_whole set when the
+ * writer was right but the line was not whole. */
 static int
 judge_occurrence(const struct witness *w, const struct wstream *s, const struct wrule *rule,
-		 const char *text, size_t at, const char *who, int *writer, struct sb *d)
+		 const char *text, size_t at, const char *who, int *writer, int *not_whole,
+		 struct sb *d)
 {
 	size_t len = strlen(text), endb = at + len, k0 = wstream_write_at(s, at);
 	char name[160];
@@ -164,11 +166,13 @@ judge_occurrence(const struct witness *w, const struct wstream *s, const struct 
 	int same = endb < s->all.len && w->ev[s->ev[wstream_write_at(s, endb)]].tgid == *writer;
 	witness_name(w, *writer, name, sizeof(name));
 	if (!same || s->all.buf[endb] != '\n') {
+		*not_whole = 1;
 		sb_printf(d, "\"%s\" was written by %s, but not as a whole line: %s", text, name,
 			  !same ? "no newline came after it" : "more text followed on the same line");
 		return 0;
 	}
 	if (!starts) {
+		*not_whole = 1;
 		sb_printf(d, "\"%s\" was written by %s, but not as a whole line: other text came "
 			  "before it on the line", text, name);
 		return 0;
@@ -183,7 +187,8 @@ judge_occurrence(const struct witness *w, const struct wstream *s, const struct 
  */
 static int
 judge_by(const struct check *c, const struct matcher *m, const struct witness *w,
-	 const struct wstream *s, const struct wrule *rule, size_t *cursor, struct sb *d)
+	 const struct wstream *s, const struct wrule *rule, size_t *cursor, int *not_whole,
+	 struct sb *d)
 {
 	char *text = matched_text(c, m, rule);
 	char name[160];
@@ -199,7 +204,7 @@ judge_by(const struct check *c, const struct matcher *m, const struct witness *w
 	size_t from = rule->anywhere < 0 ? step_bound(c, m, s, rule, *cursor) : 0;
 	for (size_t at = stream_find(s, text, len, from); at != SIZE_MAX && ok;
 	     at = stream_find(s, text, len, at + 1)) {
-		ok = judge_occurrence(w, s, rule, text, at, who, &writer, d);
+		ok = judge_occurrence(w, s, rule, text, at, who, &writer, not_whole, d);
 		times++;
 		if (rule->anywhere < 0) {
 			*cursor = at + len;
@@ -247,13 +252,27 @@ errno_name(long e)
 static void
 failed_exec(struct sb *d, const struct wevent *e)
 {
-	sb_printf(d, "%s, which failed: %s (%s)", e->text, errno_name(e->value),
-		  strerror((int)e->value));
+	/* Control characters as C escapes: a '\n' that getline left on the
+	 * last word is the mistake to see ("/bin/ls\n"), not a line break. */
+	for (const char *p = e->text; *p; p++) {
+		unsigned char ch = (unsigned char)*p;
+		if (ch == '\n')
+			sb_puts(d, "\\n");
+		else if (ch == '\r')
+			sb_puts(d, "\\r");
+		else if (ch == '\t')
+			sb_puts(d, "\\t");
+		else if (ch < 0x20 || ch == 0x7f)
+			sb_printf(d, "\\x%02x", ch);
+		else
+			sb_add(d, p, 1);
+	}
+	sb_printf(d, ", which failed: %s (%s)", errno_name(e->value), strerror((int)e->value));
 }
 
 static int
 judge_runs(const struct check *c, const struct matcher *m, const struct witness *w,
-	   const struct wstream *s, const struct wrule *rule, struct sb *d)
+	   const struct wstream *s, const struct wrule *rule, int *self_exec, struct sb *d)
 {
 	const struct thread *t = &c->threads[rule->thread];
 	const struct step *st = &t->steps[rule->step];
@@ -314,6 +333,13 @@ judge_runs(const struct check *c, const struct matcher *m, const struct witness 
 		sb_printf(d, "\"%s\" must be a built-in, done by the shell itself, but %s exec'd %s",
 			  st->text, witness_name(w, any_exec->tgid, name2, sizeof(name2)),
 			  any_exec->text);
+		return 0;
+	}
+	if (!child && any_exec && any_exec->tgid == shell) {
+		*self_exec = 1;
+		sb_printf(d, "typing \"%s\" made the shell, %s, exec %s itself, with no fork: it "
+			  "must fork() a child and exec %s in it", st->text, name, any_exec->text,
+			  rule->program);
 		return 0;
 	}
 	if (!child) {
@@ -484,7 +510,10 @@ witness_advise(const struct witness *w, struct strv *advice)
 			  p && p->parent > 0 ? ", a child of " : "",
 			  p && p->parent > 0 ? witness_name(w, p->parent, parent, sizeof(parent)) : "");
 		failed_exec(&s, e);
-		sb_puts(&s, e->value == 2 ? ": is the path right, and is the file in the archive?"
+		sb_puts(&s, e->value == 2 && strpbrk(e->text, "\r\n")
+			? ": the path ends in the line's end (\\n): getline keeps it, so cut it "
+			"off, or split the line on \" \\t\\r\\n\", before using the words"
+			: e->value == 2 ? ": is the path right, and is the file in the archive?"
 			: e->value == 8 ? ": it is not a program this machine can run (built for "
 			"another one, or a script without its #! line)" : "");
 		strv_push(advice, s.buf);
@@ -501,10 +530,19 @@ witness_advise(const struct witness *w, struct strv *advice)
 		int sig = (int)(p->status & 0x7f);
 		if (sig == 15 || sig == 9)
 			continue;
-		strv_pushf(advice, "%s ended but was never reaped: it stays a zombie until its "
-			   "parent, %s, waits for it (wait or waitpid)",
-			   witness_name(w, p->pid, name, sizeof(name)),
-			   witness_name(w, p->parent, parent, sizeof(parent)));
+		const struct wproc *pp = witness_proc(w, p->parent);
+		if (pp && pp->exited && p->parent != 1)
+			/* Its parent ended too: the kernel gave it to PID 1. */
+			strv_pushf(advice, "%s ended but was never reaped: its parent, %s, ended too, "
+				   "so it became PID 1's, and stays a zombie until init waits for it "
+				   "(wait(), or waitpid(-1, ...))",
+				   witness_name(w, p->pid, name, sizeof(name)),
+				   witness_name(w, p->parent, parent, sizeof(parent)));
+		else
+			strv_pushf(advice, "%s ended but was never reaped: it stays a zombie until its "
+				   "parent, %s, waits for it (wait or waitpid)",
+				   witness_name(w, p->pid, name, sizeof(name)),
+				   witness_name(w, p->parent, parent, sizeof(parent)));
 		said++;
 	}
 }
@@ -515,7 +553,7 @@ witness_judge(const struct check *c, const struct matcher *m, const struct witne
 {
 	struct wstream s;
 	struct sb d;
-	int failed = 0;
+	int failed = 0, not_whole = 0, self_exec = 0;
 
 	if (!c->nwrules)
 		return 0;
@@ -530,8 +568,10 @@ witness_judge(const struct check *c, const struct matcher *m, const struct witne
 			sb_printf(&d, "not judged: %s", unavailable);
 		} else {
 			switch (rule->kind) {
-			case WR_BY: ok = judge_by(c, m, w, &s, rule, &cursor[rule->thread], &d); break;
-			case WR_RUNS: ok = judge_runs(c, m, w, &s, rule, &d); break;
+			case WR_BY:
+				ok = judge_by(c, m, w, &s, rule, &cursor[rule->thread], &not_whole, &d);
+				break;
+			case WR_RUNS: ok = judge_runs(c, m, w, &s, rule, &self_exec, &d); break;
 			case WR_EXEC: ok = judge_exec(w, rule, &d); break;
 			case WR_EXIT: ok = judge_exit(w, rule, &d); break;
 			case WR_ORPHAN: ok = judge_orphan(w, rule, &d); break;
@@ -542,6 +582,15 @@ witness_judge(const struct check *c, const struct matcher *m, const struct witne
 			it->miss = MISS_UNCHECKED;
 		failed |= !ok;
 	}
+	if (not_whole)
+		strv_push(&r->advice, "a line the stage asks for must be written whole: its text and "
+			  "its \\n together (printf(\"...\\n\")). Without the \\n, the next text on the "
+			  "console, another process's or the kernel's, runs on in the same line");
+	if (self_exec)
+		strv_push(&r->advice, "the shell exec'd a program in its own process, without fork: "
+			  "exec replaces the process that calls it, so the shell became that program "
+			  "and ended with it (and init started a new shell). Exec only in the child, "
+			  "where fork() returned 0");
 	free(cursor);
 	sb_release(&d);
 	wstream_release(&s);

@@ -36,7 +36,10 @@
 /*
  * One ITEM_WITNESS per c->wrules[i]. unavailable: why there is no record
  * (then every rule is an item that was not judged), or NULL. Returns 1 if
- * any rule did not hold.
+ * any rule did not hold. Two mistakes also add one advice each to r: a
+ * `by ... line` whose writer was right but whose line was not whole (what a
+ * whole line is), and a `runs` whose shell exec'd the program itself (what
+ * exec without fork does).
  */
 int witness_judge(const struct check *c, const struct matcher *m, const struct witness *w,
 		  const char *unavailable, struct result *r);

@@ -328,6 +328,9 @@ TEST(decided_runs_fail_and_say_why)
 	CHECK_CONTAINS(f.r.items[1].detail, "not reached: the output had decided the run");
 	CHECK_STREQ(item_mark(&f.r.items[2]), "REPEATED");
 	CHECK_STREQ(item_mark(&f.r.items[3]), "UNCHECKED");
+	/* The once line's WHY is the advice, under "What this means". */
+	CHECK(f.r.advice.n >= 1);
+	CHECK_STREQ(f.r.advice.v[0], "a copy of init prints too");
 	done(&f);
 
 	/* An error line, then only ticks. */

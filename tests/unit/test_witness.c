@@ -203,6 +203,9 @@ TEST(by_line_and_echo)
 		    "as a whole line: no newline came after it");
 	/* Only the terminal's echo showed "typed": nobody wrote it. */
 	CHECK(strstr(f.r.items[1].detail, "no process wrote it") != NULL);
+	/* The right writer, not a whole line: one advice says what a line is. */
+	CHECK(f.r.advice.n == 1);
+	CHECK(f.r.advice.n == 1 && strstr(f.r.advice.v[0], "must be written whole") != NULL);
 	done(&f);
 }
 
@@ -277,6 +280,25 @@ TEST(runs_catches_fakes)
 	CHECK(strstr(f.r.items[0].detail, "the prompt came back while PID 21 (/bin/ls) was still "
 		     "running") != NULL);
 	done(&f);
+
+	/* No fork: the shell becomes ls; init starts a new shell. */
+	static const char *const nofork[] = {
+		"@@W exec 18 18 0x1 \"/little_shell\"",
+		"@@W write 18 18 5 \"lsh> \"",
+		"@@W exec 18 18 0x1 \"/bin/ls\"",
+		"@@W write 18 18 5 \"file\\n\"",
+		"@@W exit 18 18 0",
+		"@@W new 1 1 22 22",
+		"@@W exec 22 22 0x1 \"/little_shell\"",
+		"@@W write 22 22 5 \"lsh> \"",
+		"@@W write 22 22 5 \"lsh> \"",
+		NULL,
+	};
+	CHECK(run(&f, check03, uart03, nofork) == 1);
+	CHECK(strstr(f.r.items[0].detail, "exec /bin/ls itself, with no fork") != NULL);
+	CHECK(f.r.advice.n == 1);
+	CHECK(f.r.advice.n == 1 && strstr(f.r.advice.v[0], "without fork: exec replaces") != NULL);
+	done(&f);
 }
 
 TEST(exit_and_orphans)
@@ -315,6 +337,20 @@ TEST(unavailable)
 	done(&f);
 }
 
+/* The record of lines gives n pieces of advice, the first holding text. */
+static int
+first_advice_says(const char *const *lines, size_t n, const char *text)
+{
+	struct witness w;
+	struct strv adv = {0};
+	feed(&w, lines);
+	witness_advise(&w, &adv);
+	int ok = adv.n == n && strstr(adv.v[0], text) != NULL;
+	strv_release(&adv);
+	witness_release(&w);
+	return ok;
+}
+
 TEST(advice)
 {
 	static const char *const lines[] = {
@@ -337,6 +373,30 @@ TEST(advice)
 		    "its parent, PID 1 (/init), waits for it (wait or waitpid)");
 	strv_release(&adv);
 	witness_release(&w);
+
+	/* An orphan never reaped: init's to collect, not its dead parent's. */
+	static const char *const orphan[] = {
+		"@@W exec 1 1 0x1 \"/init\"",
+		"@@W new 1 1 22 22",
+		"@@W new 22 22 23 23",
+		"@@W exit 22 22 0",
+		"@@W reap 1 1 22 22",
+		"@@W exit 23 23 0",
+		NULL,
+	};
+	CHECK(first_advice_says(orphan, 1, "ended too, so it became PID 1's, and stays a zombie "
+				"until init waits for it"));
+
+	/* A path with the line's end on it: shown as \n, and named. */
+	static const char *const nl[] = {
+		"@@W exec 18 18 0x1 \"/little_shell\"",
+		"@@W new 18 18 21 21",
+		"@@W try 21 21 0x2 \"/bin/ls\\n\"",
+		"@@W ret 21 21 -2",
+		NULL,
+	};
+	CHECK(first_advice_says(nl, 1, "try to exec /bin/ls\\n, which failed: ENOENT"));
+	CHECK(first_advice_says(nl, 1, "the path ends in the line's end"));
 }
 
 /* A process killed by SIGTERM (an init shutting down: "Sent SIGTERM to all
