@@ -17,6 +17,9 @@
 /* When the prompt came back before an answer, the answer may still come
  * right after it: listen this long more, so the report can say so. */
 #define DECIDED_GRACE_MS 300
+/* With everything matched, how long a line still being written may take to
+ * end, so that a reject on its rest is judged. */
+#define LINE_END_GRACE_MS 300
 
 static void
 on_line(void *ctx, const char *line)
@@ -233,7 +236,7 @@ boot_run(struct boot *b, const struct boot_job *j, int early, struct result *r)
 	int uart, gdb_on = 0;
 	size_t hosts_running = 0;
 	size_t logged = 0;
-	long long t0 = now_ms(), deadline, last_out = t0, decided_at = 0;
+	long long t0 = now_ms(), deadline, last_out = t0, decided_at = 0, complete_at = 0;
 
 	memset(end, 0, sizeof(*end));
 	forward_init(&fwd);
@@ -336,8 +339,16 @@ boot_run(struct boot *b, const struct boot_job *j, int early, struct result *r)
 		hosts_start(b, j, fwd.host_port, r);
 		if (b->m.reject_hit >= 0)
 			break;
-		if (matcher_complete(&b->m) && !hosts_running && c->exit_status < 0)
-			break;
+		/* Everything expected has come. If the last match was inside a line
+		 * still being written, its rest may hold a forbidden text ("init: the
+		 * shell exited" of "init: the shell exited (killed by signal 11)"):
+		 * wait for the line's end, a moment at most, before the end. */
+		if (matcher_complete(&b->m) && !hosts_running && c->exit_status < 0) {
+			if (!complete_at)
+				complete_at = now_ms();
+			if (b->m.line.len == 0 || now_ms() - complete_at >= LINE_END_GRACE_MS)
+				break;
+		}
 		if (host_waits_in_vain(b)) {
 			end->host_ended = 1;
 			break;
