@@ -32,7 +32,7 @@ struct parse {
 	unsigned long long seen; /* settings given already: bit i for directives[i] */
 	/* The pattern the line before made, for `explain`: its kind, its
 	 * thread and its index (the arrays move as they grow). */
-	enum { LAST_NONE, LAST_EXPECT, LAST_ANYWHERE, LAST_REJECT, LAST_SEND, LAST_ONDISK } last_kind;
+	enum { LAST_NONE, LAST_EXPECT, LAST_ANYWHERE, LAST_REJECT, LAST_SEND, LAST_ONDISK, LAST_SERVED } last_kind;
 	size_t last_thread, last_idx;
 	int sources_line;
 	int sshkey_line;
@@ -452,6 +452,16 @@ d_reject(struct parse *p, const char *v)
 }
 
 static int
+d_served(struct parse *p, const char *v)
+{
+	if (add_pattern(p, &p->c->served, &p->c->nserved, v) < 0)
+		return -1;
+	p->last_kind = LAST_SERVED;
+	p->last_idx = p->c->nserved - 1;
+	return 0;
+}
+
+static int
 d_explain(struct parse *p, const char *v)
 {
 	struct pattern *pat = NULL;
@@ -464,8 +474,10 @@ d_explain(struct parse *p, const char *v)
 		pat = &c->reject[p->last_idx];
 	else if (p->last_kind == LAST_ONDISK)
 		pat = &c->ondisk[p->last_idx].pat;
+	else if (p->last_kind == LAST_SERVED)
+		pat = &c->served[p->last_idx];
 	if (!pat)
-		return fail(p, "explain comes right after an expect, anywhere, reject or ondisk line: "
+		return fail(p, "explain comes right after an expect, anywhere, reject, ondisk or served line: "
 			    "it tells the learner what that line's failure means");
 	if (pat->why)
 		return fail(p, "that line is explained already");
@@ -602,7 +614,7 @@ d_gdb(struct parse *p, const char *v)
 	struct gdb_expect g = {0};
 	int rc = 0;
 
-	g.procs_min = g.procs_exact = -1;
+	g.procs_min = g.procs_exact = g.hits_min = -1;
 	g.line = p->line;
 	if (n < 2) {
 		checkline_words_free(w);
@@ -634,6 +646,8 @@ d_gdb(struct parse *p, const char *v)
 			rc = parse_int(p, a + 6, 0, 10000, &g.procs_exact);
 		else if (!strcmp(a, "hits=0"))
 			g.never = 1;
+		else if (!strncmp(a, "hits>=", 6))
+			rc = parse_int(p, a + 6, 1, 10000, &g.hits_min);
 		else if (!strncmp(a, "bt=", 3) && a[3]) {
 			struct strv bt = {0};
 			char *list = xstrdup(a + 3), *save = NULL;
@@ -644,7 +658,7 @@ d_gdb(struct parse *p, const char *v)
 			g.bt = bt.v;
 		} else
 			rc = fail(p, "unknown gdb condition '%s' (pid=1, pid!=1, pid!=SYMBOL, "
-				  "comm=NAME, procs>=N, procs=N, hits=0, bt=F1,F2)", a);
+				  "comm=NAME, procs>=N, procs=N, hits=0, hits>=N, bt=F1,F2)", a);
 	}
 	checkline_words_free(w);
 	struct check *c = p->c;
@@ -858,6 +872,7 @@ static const struct directive {
 	{"runs", d_runs, 0, 0},
 	{"send", d_send, 0, 0},
 	{"serve", d_serve, 0, 1},
+	{"served", d_served, 0, 0},
 	{"sources", d_sources, 1, 1},
 	{"sshkey", d_sshkey, 0, 1},
 	{"thread", d_thread, 0, 0},
@@ -992,6 +1007,8 @@ check_parse_text(struct check *c, const char *name, const char *text,
 		p.line = p.sshkey_line;
 		rc = fail(&p, "sshkey adds the key to the initramfs: it needs 'initramfs build'");
 	}
+	if (rc == 0 && c->nserved && !c->serve)
+		rc = fail(&p, "served needs 'serve DIR': it is about the files of that folder");
 	if (rc == 0 && c->serve && !c->network)
 		rc = fail(&p, "serve needs 'network responder': the responder serves the folder");
 	if (rc == 0 && !c->title)
@@ -1064,6 +1081,9 @@ check_release(struct check *c)
 		pattern_release(&c->ondisk[i].pat);
 	}
 	free(c->ondisk);
+	for (size_t i = 0; i < c->nserved; i++)
+		pattern_release(&c->served[i]);
+	free(c->served);
 	free(c->disk);
 	free(c->serve);
 	for (size_t i = 0; i < c->nwrules; i++) {

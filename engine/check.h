@@ -58,6 +58,7 @@ struct gdb_expect {
 	int procs_min;             /* procs>=N, -1 if unset */
 	int procs_exact;           /* procs=N, -1 if unset */
 	int never;                 /* hits=0 */
+	int hits_min;              /* hits>=N, -1 if unset */
 	char **bt;                 /* bt=F1,F2 (NULL-terminated), or NULL */
 	int line;
 };
@@ -146,6 +147,8 @@ struct check {
 	size_t nanswers;
 	struct disk_expect *ondisk;
 	size_t nondisk;
+	struct pattern *served;    /* `served NAME`: the responder served such a file */
+	size_t nserved;
 	struct wrule *wrules;      /* by, runs, witness: judged on the witness's record */
 	size_t nwrules;
 	char **sources;            /* NULL-terminated, may be NULL */

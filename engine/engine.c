@@ -543,6 +543,14 @@ judge_boot(struct run *x, struct boot *b)
 		uart = NULL, uart_len = 0;
 	read_answers(x, values, paths);
 	read_disk(x, b, disk_text, disk_why);
+	/* The names the web responder served (tools/responder.sh writes them). */
+	char *served = NULL;
+	if (c->nserved) {
+		char *path = xasprintf("%s/served", x->dir.path);
+		if (read_file_head(path, &served, NULL, 64 * 1024) < 0)
+			served = NULL;
+		free(path);
+	}
 	/* The witness's record: saved for the learner, judged if it is whole. */
 	const char *unavailable = b->witness_error;
 	char *why = NULL;
@@ -567,7 +575,7 @@ judge_boot(struct run *x, struct boot *b)
 		.answer_values = values, .answer_paths = paths, .limit_note = x->limit_note,
 		.uart = uart ? uart : "", .uart_len = uart_len,
 		.hosts = b->hosts, .nhosts = b->nhosts,
-		.disk_text = disk_text, .disk_why = disk_why,
+		.disk_text = disk_text, .disk_why = disk_why, .served = served ? served : "",
 	};
 	judge(&in, x->r);
 	for (size_t i = 0; i < c->nondisk; i++) {
@@ -576,6 +584,7 @@ judge_boot(struct run *x, struct boot *b)
 	}
 	free(disk_text);
 	free(disk_why);
+	free(served);
 	for (size_t i = 0; i < c->nanswers; i++) {
 		free(values[i]);
 		free(paths[i]);

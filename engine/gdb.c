@@ -468,6 +468,11 @@ gdb_judge(const struct gdb_bp *bps, size_t nbp, size_t which,
 				}
 		}
 	}
+	if (w->hits_min >= 0 && count < (size_t)w->hits_min) {
+		snprintf(msg, msglen, "%s ran %zu time(s); expected at least %d", what, count,
+			 w->hits_min);
+		goto out;
+	}
 	if (have_pids && w->procs_min >= 0 && (int)npids < w->procs_min) {
 		snprintf(msg, msglen, "%s ran in %zu process(es); expected at least %d",
 			 what, npids, w->procs_min);

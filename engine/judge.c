@@ -167,6 +167,45 @@ judge_disk(const struct judge_input *in, struct result *r)
 	return failed;
 }
 
+/* -------------------------------------------------------------- served */
+
+/* Each `served` line: the responder served a file whose name matches. */
+static int
+judge_served(const struct judge_input *in, struct result *r)
+{
+	const struct check *c = in->check;
+	const char *log = in->served ? in->served : "";
+	int failed = 0;
+
+	for (size_t i = 0; i < c->nserved; i++) {
+		const struct pattern *pat = &c->served[i];
+		char *copy = xstrdup(log), *save = NULL, *hit = NULL;
+		struct sb names;
+		size_t s, e;
+
+		sb_init(&names);
+		for (char *l = strtok_r(copy, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+			if (!hit && pattern_find(pat, l, 0, &s, &e))
+				hit = l;
+			if (names.len < 200)
+				sb_printf(&names, "%s%s", names.len ? ", " : "", l);
+		}
+		char *want = xasprintf("the web responder served %s", pat->text);
+		char *got = hit ? xasprintf("it served %s", hit)
+			: names.len ? xasprintf("it served only: %s", names.buf)
+			: xstrdup("the guest fetched no file from the web responder");
+		result_add_item(r, hit != NULL, ITEM_SERVED, want, got);
+		if (!hit && pat->why)
+			strv_push(&r->advice, pat->why);
+		failed |= !hit;
+		free(want);
+		free(got);
+		free(copy);
+		sb_release(&names);
+	}
+	return failed;
+}
+
 /* --------------------------------------------------------------- items */
 
 /* The text a step is known by in the report. */
@@ -480,6 +519,7 @@ judge_items(const struct judge_input *in, struct result *r)
 	for (size_t i = before; i < r->nitems; i++)
 		failed |= !r->items[i].ok;
 	failed |= judge_disk(in, r);
+	failed |= judge_served(in, r);
 	if (c->exit_status >= 0) {
 		int ok = end->qemu_exited && end->qemu_status == c->exit_status;
 		char *want = xasprintf("QEMU exits with status %d", c->exit_status);

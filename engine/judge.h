@@ -105,6 +105,9 @@ struct judge_input {
 	 * the boot, or NULL and why it could not be read. */
 	char *const *disk_text;
 	char *const *disk_why;
+	/* The names of the files the web responder served, one a line ("" if
+	 * none), for `served` lines. */
+	const char *served;
 };
 
 /* Items, advice and verdict into r (which may already hold build facts). */

@@ -31,6 +31,7 @@ static const struct {
 	[ITEM_WITNESS] = {"witness", "FAILED", 1},
 	[ITEM_HOST] = {"host", "FAILED", 1},
 	[ITEM_DISK] = {"disk", "FAILED", 1},
+	[ITEM_SERVED] = {"served", "FAILED", 1},
 };
 
 const char *

@@ -37,6 +37,7 @@ enum item_kind {
 	ITEM_WITNESS,   /* a fact of the witness's record: who wrote, ran, reaped */
 	ITEM_HOST,      /* a command the check ran on the host (`host`) */
 	ITEM_DISK,      /* a file on the disk after the boot (ondisk) */
+	ITEM_SERVED,    /* a file the web responder served (served) */
 	ITEM_KINDS
 };
 

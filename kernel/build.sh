@@ -338,6 +338,17 @@ has_symbol() {
 
 # The fragment as this kernel has its symbols: out/.fragment, renamed or
 # without a line, as kernel/symbol-changes says, with a note for each.
+# Which file a fragment line for CONFIG_$1 came from, as its author knows it:
+# on the lab kernel (LAB_KERNEL_BASE=lab) kernel/lab.config's lines come first.
+line_from() {
+	if [ "$config" = leaner ] && [ "$lbase" = lab ] &&
+		grep -qE "^(CONFIG_$1=|# CONFIG_$1 is not set)" "$top/kernel/lab.config"; then
+		echo kernel/lab.config
+	else
+		echo "$shown"
+	fi
+}
+
 apply_symbol_changes() {
 	cp "$frag" "$out/.fragment"
 	grep -v '^[[:space:]]*\(#\|$\)' "$changes" | while read -r old new; do
@@ -349,13 +360,13 @@ apply_symbol_changes() {
 			has_symbol "$1" && continue
 			if [ "$2" = - ]; then
 				sed -i -E "/^(CONFIG_$1=|# CONFIG_$1 is not set\$)/d" "$out/.fragment"
-				echo "kernel: Linux $version has no CONFIG_$1: $shown's line for it is left out (kernel/symbol-changes)"
+				echo "kernel: Linux $version has no CONFIG_$1: $(line_from "$1")'s line for it is left out (kernel/symbol-changes)"
 				continue
 			fi
 			has_symbol "$2" || continue
 			sed -i -e "s/^CONFIG_$1=/CONFIG_$2=/" -e "s/^# CONFIG_$1 is not set\$/# CONFIG_$2 is not set/" \
 				"$out/.fragment"
-			echo "kernel: Linux $version has CONFIG_$2, not CONFIG_$1: $shown's line is applied as CONFIG_$2 (kernel/symbol-changes)"
+			echo "kernel: Linux $version has CONFIG_$2, not CONFIG_$1: $(line_from "$1")'s line is applied as CONFIG_$2 (kernel/symbol-changes)"
 		done
 	done
 }

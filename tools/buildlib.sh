@@ -147,6 +147,13 @@ lib_fragment_why() {
 			fi
 			;;
 		*)
+			# A value that is not y, m, n or a number is a string, and Kconfig
+			# reads a string only in double quotes (stage 08's INITRAMFS_SOURCE).
+			val=${line#*=}
+			if ! printf '%s\n' "$val" | grep -qE '^("|[ymn]$|-?[0-9]+$|0x[0-9a-fA-F]+$)'; then
+				echo "  $line: a value that is not y, m, n or a number is a string, written in double quotes: CONFIG_$sym=\"$val\""
+				continue
+			fi
 			# Its "depends on" lines that are false, each with what makes it so.
 			false=$(lib_kconfig_depends "$1" "$sym" | awk -f "$top/tools/kconfig-why.awk" "$3" - |
 				awk -F '\t' '{ printf "%s%s, which is false: %s", (NR > 1 ? "; and on " : ""), $1, $2 }')

@@ -8,7 +8,8 @@
 # reach nothing else. The page carries TOKEN, fresh for each check, so only
 # a guest that really fetched it can print it. With FILES (a folder of the
 # lab's, named by the check's `serve` line, e.g. build/packages), a request
-# for /NAME, a file of that folder, gets the file; any other path, the page.
+# for /NAME, a file of that folder, gets the file (and NAME is added to
+# SLOTS/served); any other path, the page.
 #
 # The guest is untrusted (grading): it can open connections as fast as it
 # likes, and QEMU starts this script for each. So it serves at most
@@ -53,6 +54,9 @@ done
 # guest can read nothing else of the host.
 if [ -n "$files" ] && [ -n "$path" ]; then
 	if [ -f "$files/$path" ] && [ ! -L "$files/$path" ]; then
+		# What was served, for the check's `served` lines: one name a line,
+		# in the run's folder (a short append: lines do not mix).
+		[ -n "$slots" ] && [ -d "$slots" ] && printf '%s\n' "$path" >>"$slots/served"
 		printf 'HTTP/1.0 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: %d\r\nConnection: close\r\n\r\n' \
 			"$(stat -c %s "$files/$path")"
 		exec cat "$files/$path"

@@ -11,13 +11,13 @@ debugfs=$(command -v debugfs || echo /usr/sbin/debugfs)
 check_json "$SCRATCH/pass.json" 07 --dir solutions/07-switch-root
 [ "$(json "$SCRATCH/pass.json" verdict)" = PASS ] || { cat "$SCRATCH/pass.json"; fail "the stage-07 solution does not pass"; }
 run=$(json "$SCRATCH/pass.json" run_dir)
-# The value the check typed is in its item's text: "/root/proof holds 1a2b3c4d".
+# The value the check typed is in its item's text: "/proof holds 1a2b3c4d".
 nonce=$(python3 -c 'import json, sys
 for i in json.load(open(sys.argv[1]))["items"]:
     if i["kind"] == "disk": print(i["text"].split()[-1])' "$SCRATCH/pass.json")
 [ -n "$nonce" ] || fail "no disk item in the report"
-got=$("$debugfs" -R "cat /root/proof" "$run/src/root.img" 2>/dev/null)
-[ "$got" = "$nonce" ] || fail "the image after the check holds '$got' in /root/proof, not '$nonce'"
+got=$("$debugfs" -R "cat /proof" "$run/src/root.img" 2>/dev/null)
+[ "$got" = "$nonce" ] || fail "the image after the check holds '$got' in /proof, not '$nonce'"
 echo "the image holds the value typed: $got"
 
 # A qcow2 whose backing file is a secret of the host. Its init prints the

@@ -23,7 +23,7 @@ TEST(marks)
 		{ITEM_REJECT, "FORBIDDEN"}, {ITEM_GDB, "FAILED"}, {ITEM_ANSWER, "FAILED"},
 		{ITEM_EXIT, "FAILED"}, {ITEM_COMPARE, "FAILED"}, {ITEM_WITNESS, "FAILED"},
 		{ITEM_HOST, "FAILED"},
-		{ITEM_DISK, "FAILED"},
+		{ITEM_DISK, "FAILED"}, {ITEM_SERVED, "FAILED"},
 	};
 	CHECK(sizeof(want) / sizeof(want[0]) == ITEM_KINDS);
 	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
