@@ -388,7 +388,6 @@ static int
 judge_exec(const struct witness *w, const struct wrule *rule, struct sb *d)
 {
 	char *who = who_string(&rule->who);
-	char name[160];
 	const struct wevent *failed = NULL, *elsewhere = NULL;
 	int ok = 0;
 
@@ -404,7 +403,8 @@ judge_exec(const struct witness *w, const struct wrule *rule, struct sb *d)
 		}
 		if (who_holds(&rule->who, w, e->tgid, e->program)) {
 			ok = 1;
-			sb_printf(d, "%s exec'd %s", witness_name(w, e->tgid, name, sizeof(name)),
+			/* As it was when it made the exec: "PID 1 (/init) exec'd /sbin/init". */
+			sb_printf(d, "PID %d (%s) exec'd %s", e->tgid, e->program ? e->program : "?",
 				  e->text);
 		} else {
 			elsewhere = e;
