@@ -228,7 +228,7 @@ usage "$class"/perfect "$SCRATCH/no-such-submission"
 grep -q "no submission folder" "$SCRATCH/usage" || fail "a missing folder is not named"
 usage "$class"/perfect "$class"/empty --format gradescope
 usage "$class"/perfect --format yaml
-usage "$class"/perfect --stages 9
+usage "$class"/perfect --stages 42
 usage "$class"/perfect --jobs 0
 usage "$class"/perfect --format text,tap
 usage
